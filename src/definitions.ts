@@ -137,3 +137,18 @@ export const FAILURE_TYPES = {
   /** Inference died for a reason that may pass (ffmpeg killed, out of memory). */
   transientFaceError: 'TransientFaceError',
 } as const;
+
+/**
+ * A terminal status as the tenant's webhook receives it. `id` is derived from stable data (webhookEventIdFor), so
+ * every delivery attempt of one event carries the same id and receivers can dedupe.
+ */
+export interface WebhookEvent {
+  id: string;
+  sessionId: string;
+  /** Used to find the tenant's URL and secrets; not part of the posted body. */
+  tenantId: string;
+  status: SessionStatus;
+  decision: Decision | null;
+  occurredAt: string;
+}
+export const webhookEventIdFor = (sessionId: string, status: SessionStatus): string => `evt_${sessionId}_${status}`;
