@@ -14,7 +14,10 @@ export function cacheDir(): string {
 
 /** Key from the generator version, options and the photos' bytes (not their paths' mtimes: clones differ). */
 export function cacheKey(kind: string, photoPaths: string[], opts: unknown): string {
-  const h = createHash('sha256').update(GENERATOR_VERSION).update(kind).update(JSON.stringify(opts ?? {}));
+  const h = createHash('sha256')
+    .update(GENERATOR_VERSION)
+    .update(kind)
+    .update(JSON.stringify(opts ?? {}));
   for (const p of photoPaths) h.update(readFileSync(p));
   return h.digest('hex').slice(0, 24);
 }

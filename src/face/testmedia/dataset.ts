@@ -6,7 +6,9 @@ export const repoRoot = path.resolve(__dirname, '../../..');
 
 /** Dev face photos (LFW subset). CI clones the repo next to shared/, so the default is relative to the repo. */
 export function facesDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.KYC_FACES_DIR ? path.resolve(env.KYC_FACES_DIR) : path.resolve(repoRoot, '../shared/data/faces/dev');
+  return env.KYC_FACES_DIR
+    ? path.resolve(env.KYC_FACES_DIR)
+    : path.resolve(repoRoot, '../shared/data/faces/dev');
 }
 
 export interface Person {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import sharp from 'sharp';
+import sharp, { type OverlayOptions } from 'sharp';
 import { cachedPath, cacheKey, isCached, writeAtomic } from './cache';
 
 export interface IdCardOptions {
@@ -70,10 +70,11 @@ async function ghostPortrait(photoPath: string): Promise<Buffer> {
   const { data, info } = await sharp(photoPath)
     .resize(84, 106, { fit: 'cover' })
     .grayscale()
-    .ensureAlpha(0.4)
+    .linear(0.45, 135) // faded print, as on real cards
+    .toColourspace('srgb')
     .raw()
     .toBuffer({ resolveWithObject: true });
-  return sharp(data, { raw: { width: info.width, height: info.height, channels: 4 } })
+  return sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } })
     .png()
     .toBuffer();
 }
@@ -83,9 +84,15 @@ async function render(photoPath: string, opts: IdCardOptions): Promise<Buffer> {
   const scale = opts.portraitScale ?? 1;
   const pw = Math.round(300 * scale);
   const ph = Math.round(380 * scale);
-  const layers: sharp.OverlayOptions[] = [
+  const layers: OverlayOptions[] = [
     { input: await portrait(photoPath, pw, ph), left: 40, top: 130 },
-    { input: textLayer({ name, documentNumber: opts.documentNumber ?? 'X1234567', dateOfBirth: opts.dateOfBirth ?? '01.01.1970' }) },
+    {
+      input: textLayer({
+        name,
+        documentNumber: opts.documentNumber ?? 'X1234567',
+        dateOfBirth: opts.dateOfBirth ?? '01.01.1970',
+      }),
+    },
   ];
   if (opts.ghost ?? true) layers.push({ input: await ghostPortrait(photoPath), left: 880, top: 460 });
   if (opts.secondPortraitPath) {
@@ -93,7 +100,8 @@ async function render(photoPath: string, opts: IdCardOptions): Promise<Buffer> {
   }
   let img = sharp(background()).composite(layers).flatten({ background: '#ffffff' });
   if (opts.blur) img = sharp(await img.png().toBuffer()).blur(opts.blur);
-  if (opts.brightness !== undefined) img = sharp(await img.png().toBuffer()).modulate({ brightness: opts.brightness });
+  if (opts.brightness !== undefined)
+    img = sharp(await img.png().toBuffer()).modulate({ brightness: opts.brightness });
   if (opts.width) img = sharp(await img.png().toBuffer()).resize({ width: opts.width });
   return encode(await img.png().toBuffer(), opts);
 }
