@@ -71,7 +71,7 @@ void describe(
         args: [event],
       });
 
-    test('a 500 is retried by Temporal with the same event id and a valid signature each time', async () => {
+    void test('a 500 is retried by Temporal with the same event id and a valid signature each time', async () => {
       const secret = generateWebhookSecret();
       const receiver = await startReceiver([secret], [500, 200]);
       try {
@@ -103,7 +103,7 @@ void describe(
       }
     });
 
-    test('during rotation one delivery verifies with the old secret and with the new one', async () => {
+    void test('during rotation one delivery verifies with the old secret and with the new one', async () => {
       const [oldSecret, newSecret] = [generateWebhookSecret(), generateWebhookSecret()];
       const oldReceiver = await startReceiver([oldSecret], [200]);
       try {
@@ -118,7 +118,7 @@ void describe(
       }
     });
 
-    test('a tenant without a webhook URL is skipped, not retried', async () => {
+    void test('a tenant without a webhook URL is skipped, not retried', async () => {
       const result = await deliver(eventFor(await tenantWithWebhook(null, [])));
       assert.deepEqual(result, { delivered: false, skipped: 'NO_WEBHOOK_URL' });
     });
