@@ -92,6 +92,8 @@ export interface SessionSettings {
   /** How long a needs_review session waits for a reviewer. */
   reviewDeadlineSeconds: number;
   reviewDeadlinePolicy: 'decline' | 'escalate';
+  /** How long deliverWebhook is retried (WEBHOOK_RETRY_HOURS); 24 when absent. */
+  webhookRetryHours?: number;
 }
 
 export interface KycSessionInput {

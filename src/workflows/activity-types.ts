@@ -1,0 +1,38 @@
+// The activity signatures the workflow calls. Declared here because workflow code may not import src/activities;
+// src/workers checks at compile time that createActivities() satisfies this interface.
+import type { Decision, FaceMatchResult, FileRef, SessionStatus } from '../definitions';
+
+export interface CheckFaceSimilarityInput {
+  sessionId: string;
+  workflowId: string;
+  idImage: FileRef;
+  selfieVideo: FileRef;
+}
+
+export interface RecordSessionStatusInput {
+  sessionId: string;
+  status: SessionStatus;
+  decision?: Decision | null;
+  error?: { code: string; message: string } | null;
+  files?: FileRef[];
+}
+
+/** One event per session and terminal status: the id is deterministic, so receivers dedupe retries by it. */
+export interface WebhookEventInput {
+  id: string;
+  sessionId: string;
+  tenantId: string;
+  status: SessionStatus;
+  decision: Decision | null;
+  error: { code: string; message: string } | null;
+  occurredAt: string;
+}
+
+export interface FaceActivities {
+  checkFaceSimilarity(input: CheckFaceSimilarityInput): Promise<FaceMatchResult>;
+}
+
+export interface MainActivities {
+  recordSessionStatus(input: RecordSessionStatusInput): Promise<void>;
+  deliverWebhook(input: WebhookEventInput): Promise<void>;
+}

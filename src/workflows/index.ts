@@ -1,0 +1,2 @@
+// Workflow bundle entry: every workflow type the workers register.
+export { kycSession } from './kyc-session';
