@@ -1,0 +1,122 @@
+// The API's calls into session workflows. Each one is bounded by a deadline so a request never hangs on a
+// workflow whose workers are down; every call is idempotent, so the client simply retries.
+import {
+  WithStartWorkflowOperation,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+} from '@temporalio/client';
+import {
+  WORKFLOW_TYPE,
+  submitFileUpdate,
+  submitReviewUpdate,
+  type FileRef,
+  type KycSessionInput,
+  type KycSessionState,
+  type ReviewDecision,
+  type SubmitFileResult,
+} from '../definitions';
+import type { kycSession } from '../workflows';
+import type { SessionRecord } from '../db/repositories/sessions';
+import type { ApiContext } from './context';
+import { sessionSettingsFromConfig } from './session-settings';
+import { fromTemporalError } from './temporal-errors';
+
+type Ctx = Pick<
+  ApiContext,
+  'temporal' | 'config' | 'workflowTaskQueue' | 'faceMatchTaskQueue' | 'workflowCallTimeoutMs'
+>;
+
+export function sessionInput(ctx: Ctx, session: SessionRecord): KycSessionInput {
+  const overrides =
+    ctx.faceMatchTaskQueue !== undefined ? { faceMatchTaskQueue: ctx.faceMatchTaskQueue } : {};
+  return {
+    sessionId: session.id,
+    tenantId: session.tenantId,
+    expiresAt: session.expiresAt.toISOString(),
+    settings: sessionSettingsFromConfig(ctx.config, overrides),
+  };
+}
+
+function withDeadline<T>(ctx: Ctx, fn: () => Promise<T>): Promise<T> {
+  return ctx.temporal.connection.withDeadline(Date.now() + ctx.workflowCallTimeoutMs, fn);
+}
+
+/** Maps Temporal's refusals to API errors; anything unknown propagates as a 500. */
+async function mapped<T>(session: SessionRecord, call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (err) {
+    throw fromTemporalError(err, session) ?? err;
+  }
+}
+
+/** Starts the session's workflow; a workflow that already exists (any state) is left alone. */
+export async function ensureWorkflowStarted(ctx: Ctx, session: SessionRecord): Promise<void> {
+  try {
+    await withDeadline(ctx, () =>
+      ctx.temporal.workflow.start<typeof kycSession>(WORKFLOW_TYPE, {
+        workflowId: session.workflowId,
+        taskQueue: ctx.workflowTaskQueue,
+        args: [sessionInput(ctx, session)],
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      }),
+    );
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return;
+    throw fromTemporalError(err, session) ?? err;
+  }
+}
+
+/**
+ * Update-with-start: the file reaches the workflow even if the create request crashed before starting it.
+ * REJECT_DUPLICATE means a closed session is never started again. The update id derives from the digest, so a
+ * client's retry of the same upload is answered from the first attempt.
+ */
+export function submitFile(ctx: Ctx, session: SessionRecord, file: FileRef): Promise<SubmitFileResult> {
+  const startWorkflowOperation = new WithStartWorkflowOperation<typeof kycSession>(WORKFLOW_TYPE, {
+    workflowId: session.workflowId,
+    taskQueue: ctx.workflowTaskQueue,
+    args: [sessionInput(ctx, session)],
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    workflowIdReusePolicy: 'REJECT_DUPLICATE',
+  });
+  const call = withDeadline(ctx, () =>
+    ctx.temporal.workflow.executeUpdateWithStart(submitFileUpdate, {
+      args: [file],
+      updateId: `${file.kind}:${file.sha256}`,
+      startWorkflowOperation,
+    }),
+  );
+  return mapped(session, call);
+}
+
+export function submitReview(
+  ctx: Ctx,
+  session: SessionRecord,
+  review: ReviewDecision,
+): Promise<KycSessionState> {
+  const handle = ctx.temporal.workflow.getHandle(session.workflowId);
+  return mapped(
+    session,
+    withDeadline(ctx, () => handle.executeUpdate(submitReviewUpdate, { args: [review] })),
+  );
+}
+
+export type CancelOutcome = 'canceling' | 'closed';
+
+/** Requests cancellation. A session whose workflow never started is started first, so Temporal stays the truth. */
+export async function cancelSession(ctx: Ctx, session: SessionRecord): Promise<CancelOutcome> {
+  const handle = ctx.temporal.workflow.getHandle(session.workflowId);
+  try {
+    const description = await withDeadline(ctx, () => handle.describe());
+    if (description.status.name !== 'RUNNING') return 'closed';
+  } catch (err) {
+    if (!(err instanceof WorkflowNotFoundError)) throw fromTemporalError(err, session) ?? err;
+    await ensureWorkflowStarted(ctx, session);
+  }
+  await mapped(
+    session,
+    withDeadline(ctx, () => handle.cancel()),
+  );
+  return 'canceling';
+}
