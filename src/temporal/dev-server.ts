@@ -9,8 +9,8 @@ import { findFreePort } from './ports';
 import { REQUIRED_SEARCH_ATTRIBUTES, hasSearchAttributes } from './search-attributes';
 
 export interface DevServerOptions {
-  /** SQLite file holding the server's state; created on first start. */
-  dbFile: string;
+  /** SQLite file holding the server's state, created on first start; undefined keeps state in memory (tests). */
+  dbFile?: string | undefined;
   cliPath?: string | undefined;
   ip?: string;
   /** gRPC frontend port; 0 picks a free one. */
@@ -27,7 +27,7 @@ export interface DevServer {
   port: number;
   uiUrl: string | null;
   namespace: string;
-  dbFile: string;
+  dbFile: string | null;
   pid: number;
   stop(): Promise<void>;
 }
@@ -39,22 +39,25 @@ export class DevServerError extends Error {
 
 const OUTPUT_TAIL_CHARS = 4000;
 
-function devServerArgs(
-  o: Required<Omit<DevServerOptions, 'cliPath' | 'uiPort'>>,
-  port: number,
-  uiPort: number | null,
-) {
-  const args = ['server', 'start-dev', '--db-filename', o.dbFile, '--ip', o.ip, '--port', String(port)];
+type ResolvedOptions = Required<Omit<DevServerOptions, 'cliPath' | 'uiPort' | 'dbFile'>> & {
+  dbFile: string | null;
+};
+
+function devServerArgs(o: ResolvedOptions, port: number, uiPort: number | null) {
+  const args = ['server', 'start-dev', '--ip', o.ip, '--port', String(port)];
+  if (o.dbFile !== null) args.push('--db-filename', o.dbFile);
   args.push(...(uiPort === null ? ['--headless'] : ['--ui-port', String(uiPort)]));
-  args.push('--namespace', o.namespace, '--log-level', o.logLevel);
-  for (const [name, type] of Object.entries(REQUIRED_SEARCH_ATTRIBUTES))
+  if (o.namespace !== 'default') args.push('--namespace', o.namespace);
+  args.push('--log-level', o.logLevel);
+  for (const [name, type] of Object.entries(REQUIRED_SEARCH_ATTRIBUTES)) {
     args.push('--search-attribute', `${name}=${type}`);
+  }
   return args;
 }
 
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
-  const o = {
-    dbFile: path.resolve(options.dbFile),
+  const o: ResolvedOptions = {
+    dbFile: options.dbFile === undefined ? null : path.resolve(options.dbFile),
     ip: options.ip ?? '127.0.0.1',
     port: options.port ?? 0,
     namespace: options.namespace ?? 'default',
@@ -62,7 +65,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     readyTimeoutMs: options.readyTimeoutMs ?? 60_000,
   };
   const cli = locateTemporalCli(options.cliPath);
-  mkdirSync(path.dirname(o.dbFile), { recursive: true });
+  if (o.dbFile !== null) mkdirSync(path.dirname(o.dbFile), { recursive: true });
   const port = o.port === 0 ? await findFreePort(o.ip) : o.port;
   const uiPort =
     options.uiPort === null

@@ -1,6 +1,6 @@
 // The activity signatures the workflow calls. Declared here because workflow code may not import src/activities;
 // src/workers checks at compile time that createActivities() satisfies this interface.
-import type { Decision, FaceMatchResult, FileRef, SessionStatus } from '../definitions';
+import type { Decision, FaceMatchResult, FileRef, SessionStatus, WebhookEvent } from '../definitions';
 
 export interface CheckFaceSimilarityInput {
   sessionId: string;
@@ -17,22 +17,11 @@ export interface RecordSessionStatusInput {
   files?: FileRef[];
 }
 
-/** One event per session and terminal status: the id is deterministic, so receivers dedupe retries by it. */
-export interface WebhookEventInput {
-  id: string;
-  sessionId: string;
-  tenantId: string;
-  status: SessionStatus;
-  decision: Decision | null;
-  error: { code: string; message: string } | null;
-  occurredAt: string;
-}
-
 export interface FaceActivities {
   checkFaceSimilarity(input: CheckFaceSimilarityInput): Promise<FaceMatchResult>;
 }
 
 export interface MainActivities {
   recordSessionStatus(input: RecordSessionStatusInput): Promise<void>;
-  deliverWebhook(input: WebhookEventInput): Promise<void>;
+  deliverWebhook(input: WebhookEvent): Promise<unknown>;
 }

@@ -16,6 +16,7 @@ import {
   stateQuery,
   submitFileUpdate,
   submitReviewUpdate,
+  webhookEventIdFor,
   type Decision,
   type FileRef,
   type KycSessionInput,
@@ -220,12 +221,11 @@ export async function kycSession(input: KycSessionInput): Promise<KycSessionStat
       input.settings.webhookRetryHours ?? DEFAULT_WEBHOOK_RETRY_HOURS,
     );
     await deliverWebhook({
-      id: `evt_${state.sessionId}_${state.status}`,
+      id: webhookEventIdFor(state.sessionId, state.status),
       sessionId: state.sessionId,
       tenantId: input.tenantId,
       status: state.status,
       decision: state.decision,
-      error: state.error,
       occurredAt: new Date().toISOString(),
     });
   };
