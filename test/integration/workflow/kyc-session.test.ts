@@ -75,8 +75,8 @@ function assertUpdateRejected(err: unknown, type: string): true {
   return true;
 }
 
-describe('kycSession workflow', () => {
-  test('ID image first, then selfie video -> approved, recorded and searchable', async () => {
+void describe('kycSession workflow', () => {
+  void test('ID image first, then selfie video -> approved, recorded and searchable', async () => {
     const session = await newSession();
     const id = fileRef('id_image');
     const first = await submitFile(temporal.client, session, id);
@@ -95,7 +95,7 @@ describe('kycSession workflow', () => {
     assert.equal(description.typedSearchAttributes.get(KYC_STATUS_SEARCH_ATTRIBUTE), 'approved');
   });
 
-  test('selfie video first, then ID image -> approved', async () => {
+  void test('selfie video first, then ID image -> approved', async () => {
     const session = await newSession();
     const first = await submitFile(temporal.client, session, fileRef('selfie_video'));
     assert.equal(first.result.status, 'awaiting_files');
@@ -104,7 +104,7 @@ describe('kycSession workflow', () => {
     assert.equal((await first.handle.result()).status, 'approved');
   });
 
-  test('a duplicate upload (client retry) is a no-op', async () => {
+  void test('a duplicate upload (client retry) is a no-op', async () => {
     const session = await newSession();
     const id = fileRef('id_image');
     const first = await submitFile(temporal.client, session, id);
@@ -117,7 +117,7 @@ describe('kycSession workflow', () => {
     assert.equal(files.filter((f) => f.kind === 'id_image').length, 1);
   });
 
-  test('a second upload of a kind before processing replaces the first (latest wins)', async () => {
+  void test('a second upload of a kind before processing replaces the first (latest wins)', async () => {
     const session = await newSession();
     const original = fileRef('id_image');
     const replacement = fileRef('id_image');
@@ -131,7 +131,7 @@ describe('kycSession workflow', () => {
     assert.equal(call?.idImage.sha256, replacement.sha256);
   });
 
-  test('uploads are refused once processing has started', async () => {
+  void test('uploads are refused once processing has started', async () => {
     const session = await newSession();
     const id = fileRef('id_image');
     let release: () => void = () => undefined;
@@ -152,7 +152,7 @@ describe('kycSession workflow', () => {
     assert.equal((await handle.result()).status, 'approved');
   });
 
-  test('an invalid file reference is rejected by the validator and leaves no trace', async () => {
+  void test('an invalid file reference is rejected by the validator and leaves no trace', async () => {
     const session = await newSession();
     const { handle } = await submitFile(temporal.client, session, fileRef('id_image'));
     const bad = { ...fileRef('selfie_video'), sha256: 'not-a-digest' };
@@ -163,7 +163,7 @@ describe('kycSession workflow', () => {
     await handle.cancel();
   });
 
-  test('the session expires when both files do not arrive in time; a later upload is refused', async () => {
+  void test('the session expires when both files do not arrive in time; a later upload is refused', async () => {
     const session = await newSession({ expiresInSeconds: 2 });
     const { handle } = await submitFile(temporal.client, session, fileRef('id_image'));
     const state = await handle.result();
@@ -178,7 +178,7 @@ describe('kycSession workflow', () => {
     assert.equal(description.status.name, 'COMPLETED');
   });
 
-  test('cancel -> canceled, recorded in the projection', async () => {
+  void test('cancel -> canceled, recorded in the projection', async () => {
     const session = await newSession();
     const { handle } = await submitFile(temporal.client, session, fileRef('id_image'));
     await handle.cancel();
@@ -191,7 +191,7 @@ describe('kycSession workflow', () => {
     assert.equal(row?.error?.code, 'SESSION_CANCELED');
   });
 
-  test('bad media -> declined with the media error code, no retry', async () => {
+  void test('bad media -> declined with the media error code, no retry', async () => {
     const session = await newSession();
     const id = fileRef('id_image');
     behaviours.set(id.sha256, async () => {
