@@ -437,36 +437,48 @@ async function poll() {
   pollTimer = setTimeout(poll, delay);
 }
 
+// Icons are plain glyphs every system font has (no emoji font on many Linux machines), coloured by CSS.
 const STATUS_TEXT = {
-  awaiting_files: ['⏳', 'Waiting for your photos', 'We need both your ID card photo and your selfie video.'],
+  awaiting_files: [
+    '…',
+    'wait',
+    'Waiting for your photos',
+    'We need both your ID card photo and your selfie video.',
+  ],
   processing: [
     null,
+    'wait',
     'Checking your photos…',
     'This usually takes less than a minute. Please keep this page open.',
   ],
   needs_review: [
-    '🕵️',
+    '⋯',
+    'warn',
     'A person will check your photos',
-    'Thank you. Our team reviews a few verifications by hand; you do not need to do anything else. You can close this page.',
+    'Thank you. Our team reviews some verifications by hand; you do not need to do anything else. You can close this page.',
   ],
   approved: [
-    '✅',
+    '✓',
+    'ok',
     'You are verified',
     'Thank you. Your identity has been confirmed; you can close this page.',
   ],
-  declined: ['❌', 'We could not verify you', ''],
+  declined: ['✕', 'bad', 'We could not verify you', ''],
   expired: [
-    '⌛',
+    '!',
+    'warn',
     'This link has expired',
     'Both files must arrive in time. Ask the company that sent the link for a new one.',
   ],
   canceled: [
-    '⛔',
+    '✕',
+    'wait',
     'This verification was canceled',
     'Ask the company that sent the link if you think this is a mistake.',
   ],
   failed: [
-    '⚠️',
+    '!',
+    'bad',
     'Something went wrong on our side',
     'Your photos were received but could not be checked. Please try again later.',
   ],
@@ -479,12 +491,14 @@ function showStatus(session) {
     state.uploaded.selfie_video = present.has('selfie_video');
     if (!state.uploaded.id_image || !state.uploaded.selfie_video) return route(session);
   }
-  const [icon, title, text] = STATUS_TEXT[session.status] || STATUS_TEXT.processing;
+  const [icon, tone, title, text] = STATUS_TEXT[session.status] || STATUS_TEXT.processing;
   const spinning = icon === null || (session.status === 'awaiting_files' && state.uploaded.selfie_video);
   $('status-icon').textContent = spinning ? '' : icon;
+  $('status-icon').className = 'status-icon ' + tone;
+  $('status-icon').hidden = spinning;
   $('status-spinner').hidden = !spinning;
   $('status-heading').textContent = spinning ? 'Checking your photos…' : title;
-  $('status-text').textContent = spinning ? STATUS_TEXT.processing[2] : text;
+  $('status-text').textContent = spinning ? STATUS_TEXT.processing[3] : text;
   $('view-status').dataset.status = session.status;
   renderReasons(session);
   if ($('view-status').hidden) show('view-status');

@@ -78,10 +78,9 @@ function failureText(f: temporal.api.failure.v1.IFailure | null | undefined): st
 /** Per history: scheduled activity ids -> their name, so started/completed events can say which activity. */
 type Scheduled = Map<number, { name: string; detail: string | null }>;
 
-function activityScheduled(
-  e: HistoryEvent,
-  scheduled: Scheduled,
-): Omit<TimelineEntry, 'eventId' | 'time' | 'type'> {
+type Described = Omit<TimelineEntry, 'eventId' | 'time' | 'type'> | null;
+
+function activityScheduled(e: HistoryEvent, scheduled: Scheduled): Described {
   const a = e.activityTaskScheduledEventAttributes ?? {};
   const name = a.activityType?.name ?? 'activity';
   const input = decode(a.input?.payloads?.[0]) as Record<string, unknown> | undefined;
@@ -89,6 +88,7 @@ function activityScheduled(
   if (name === 'recordSessionStatus' && input) detail = `status → ${String(input.status)}`;
   if (name === 'deliverWebhook' && input) detail = `event ${String(input.id)}`;
   scheduled.set(num(e.eventId), { name, detail });
+  if (name === 'recordSessionStatus') return null; // shown once, when recorded
   return { title: `${ACTIVITY_TITLES[name] ?? name} scheduled`, detail, level: 'info' };
 }
 
