@@ -29,6 +29,18 @@ export class LocalBlobStore implements BlobStore {
   }
 
   async put(body: Readable, options: PutOptions): Promise<StoredBlob> {
+    // The body may fail before we start reading it (a client hanging up); without a listener that would be an
+    // uncaught 'error'. The iterator below still sees the error and reports UPLOAD_ABORTED.
+    const ignoreEarlyError = (): void => undefined;
+    body.on('error', ignoreEarlyError);
+    try {
+      return await this.putStream(body, options);
+    } finally {
+      body.off('error', ignoreEarlyError);
+    }
+  }
+
+  private async putStream(body: Readable, options: PutOptions): Promise<StoredBlob> {
     await mkdir(this.tmpDir, { recursive: true });
     const tmpPath = path.join(this.tmpDir, `${Date.now()}-${randomBytes(8).toString('hex')}.part`);
     const file = await open(tmpPath, 'wx', 0o600);
