@@ -13,6 +13,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import { ServiceError } from '@temporalio/client';
 import { TASK_QUEUES } from '../definitions';
 import { bootstrapAuth, type AuthBootstrap } from '../auth/bootstrap';
+import { LoginThrottle, type ThrottleOptions } from '../auth/login-throttle';
 import type { ApiContext, ApiRuntime } from './context';
 import { ApiError, errorBody, fromFastifyError, fromUploadError, isUploadError } from './errors';
 import { createGuards } from './guards';
@@ -33,6 +34,8 @@ export interface AppOptions {
   /** Tests isolate their in-process workers on their own task queues. */
   taskQueues?: { main?: string; faceMatch?: string };
   workflowCallTimeoutMs?: number;
+  /** Operator sign-in brake; tests tighten it. */
+  loginThrottle?: ThrottleOptions;
 }
 
 /**
@@ -79,6 +82,8 @@ function errorHandler(err: FastifyError | Error, request: FastifyRequest, reply:
   if (apiError.statusCode >= 500) request.log.warn({ err }, apiError.message);
   // An oversized upload is refused before its body is read; closing the connection stops the client sending it.
   if (apiError.statusCode === 413) reply.header('connection', 'close');
+  if (apiError.retryAfterSeconds !== undefined)
+    reply.header('retry-after', String(apiError.retryAfterSeconds));
   return reply.code(apiError.statusCode).send(errorBody(apiError.code, apiError.message));
 }
 
@@ -97,6 +102,7 @@ export default async function app(fastify: FastifyInstance, opts: AppOptions): P
     faceMatchTaskQueue: opts.taskQueues?.faceMatch,
     workflowCallTimeoutMs: opts.workflowCallTimeoutMs ?? DEFAULT_WORKFLOW_CALL_TIMEOUT_MS,
     temporalUiUrl: temporalUiLink(runtime),
+    loginThrottle: new LoginThrottle(opts.loginThrottle),
   };
 
   fastify.decorateRequest('principal', null);

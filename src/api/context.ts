@@ -4,6 +4,7 @@ import type { Config } from '../config';
 import type { Db } from '../db/database';
 import type { BlobStore } from '../storage/blob-store';
 import type { AuthBootstrap } from '../auth/bootstrap';
+import type { LoginThrottle } from '../auth/login-throttle';
 import type { Guards } from './guards';
 
 /** The parts of src/runtime.ts's Runtime the API uses; a Runtime satisfies it. */
@@ -30,4 +31,5 @@ export interface ApiContext {
   workflowCallTimeoutMs: number;
   /** Link to a workflow in the Temporal Web UI, or null when no UI is known. */
   temporalUiUrl(workflowId: string): string | null;
+  loginThrottle: LoginThrottle;
 }

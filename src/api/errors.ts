@@ -21,6 +21,7 @@ export const ERROR_STATUS = {
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA: 415,
   UNSUPPORTED_CONTENT_TYPE: 415,
+  TOO_MANY_ATTEMPTS: 429,
   INTERNAL_ERROR: 500,
   NOT_READY: 503,
   TEMPORAL_UNAVAILABLE: 503,
@@ -34,6 +35,8 @@ export class ApiError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    /** Sent as Retry-After when set. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }

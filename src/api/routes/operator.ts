@@ -78,17 +78,25 @@ export default async function operatorRoutes(fastify: FastifyInstance, ctx: ApiC
           password: { type: 'string', minLength: 1, maxLength: 1000 },
         },
       },
-      response: { 200: operatorSchema, ...errors(400, 401) },
+      response: { 200: operatorSchema, ...errors(400, 401, 429) },
     },
     handler: async (request, reply) => {
       const { username, password } = request.body;
+      // Keyed by username and address together: guessing is slowed without letting anyone lock others out.
+      const keys = [`${username.toLowerCase()}|${request.ip}`];
+      const wait = ctx.loginThrottle.retryAfterSeconds(keys);
+      if (wait > 0)
+        throw new ApiError('TOO_MANY_ATTEMPTS', `too many failed sign-ins; retry in ${wait} s`, wait);
       const operator = await findOperatorByUsername(db, username);
       const ok =
         operator === undefined
           ? await verifyAgainstDummy(password)
           : await verifyPassword(password, operator.passwordHash);
-      if (!ok || operator === undefined)
+      if (!ok || operator === undefined) {
+        ctx.loginThrottle.recordFailure(keys);
         throw new ApiError('INVALID_CREDENTIALS', 'wrong username or password');
+      }
+      ctx.loginThrottle.recordSuccess(keys);
       reply.header(
         'set-cookie',
         sessionCookie(createOperatorSession(ctx.auth.secret, operator.username), cookieOptions),

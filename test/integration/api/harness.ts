@@ -23,6 +23,7 @@ import {
   startTestWorkers,
   uniqueQueues,
   type RunningWorkers,
+  type TestQueues,
   type TestTemporal,
 } from '../../helpers/temporal';
 
@@ -36,6 +37,9 @@ export interface Harness {
   operator: { username: string; password: string };
   media: { jpeg: Buffer; mp4: Buffer; png: Buffer };
   workers: RunningWorkers | null;
+  queues: TestQueues;
+  /** The main worker (real activities) on this harness's queues; started unless withWorkers is false. */
+  startWorkers(): Promise<RunningWorkers>;
   close(): Promise<void>;
 }
 
@@ -84,19 +88,18 @@ export async function startHarness(
   });
   const blobs = new LocalBlobStore(path.join(dataDir, 'blobs'));
   const queues = uniqueQueues();
-  const workers =
-    options.withWorkers === false
-      ? null
-      : await startTestWorkers(temporal, {
-          queues,
-          main: createActivities({
-            db: testDb.db,
-            blobs,
-            faceEngine: () => Promise.reject(new Error('API tests run no face worker')),
-            workerId: uniqueId('api-test-worker'),
-            claimLeaseSeconds: 30,
-          }),
-        });
+  const startWorkers = () =>
+    startTestWorkers(temporal, {
+      queues,
+      main: createActivities({
+        db: testDb.db,
+        blobs,
+        faceEngine: () => Promise.reject(new Error('API tests run no face worker')),
+        workerId: uniqueId('api-test-worker'),
+        claimLeaseSeconds: 30,
+      }),
+    });
+  let workers = options.withWorkers === false ? null : await startWorkers();
   const tenant = await createTenant(testDb);
   const otherTenant = await createTenant(testDb);
   const operator = { username: uniqueId('op'), password: randomToken(12) };
@@ -129,6 +132,11 @@ export async function startHarness(
     operator,
     media,
     workers,
+    queues,
+    startWorkers: async () => {
+      workers = await startWorkers();
+      return workers;
+    },
     close: async () => {
       await app.close();
       await workers?.stop();

@@ -9,7 +9,7 @@ void describe('operator API', () => {
   let h: Harness;
   let cookie: string;
   before(async () => {
-    h = await startHarness();
+    h = await startHarness({ app: { loginThrottle: { maxFailures: 3, windowMs: 60_000 } } });
   });
   after(async () => {
     await h?.close();
@@ -188,5 +188,32 @@ void describe('operator API', () => {
     const res = await h.app.inject({ method: 'POST', url: '/v1/operator/logout', headers: asOperator() });
     assert.equal(res.statusCode, 204);
     assert.match(String(res.headers['set-cookie']), /^kyc_operator=; .*Max-Age=0/);
+  });
+
+  void test('repeated failed sign-ins -> 429 TOO_MANY_ATTEMPTS with Retry-After; other accounts unaffected', async () => {
+    const username = `${h.operator.username}-guess`;
+    for (let i = 0; i < 3; i++) {
+      const res = await h.app.inject({
+        method: 'POST',
+        url: '/v1/operator/login',
+        payload: { username, password: 'x' },
+      });
+      assert.equal(res.statusCode, 401);
+    }
+    const blocked = await h.app.inject({
+      method: 'POST',
+      url: '/v1/operator/login',
+      payload: { username, password: 'x' },
+    });
+    assert.equal(blocked.statusCode, 429);
+    assert.equal(blocked.json().error.code, 'TOO_MANY_ATTEMPTS');
+    assert.ok(Number(blocked.headers['retry-after']) > 0);
+    // Another account is not locked out by someone guessing this one.
+    const other = await h.app.inject({
+      method: 'POST',
+      url: '/v1/operator/login',
+      payload: { username: h.operator.username, password: h.operator.password },
+    });
+    assert.equal(other.statusCode, 200);
   });
 });

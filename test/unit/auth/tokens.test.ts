@@ -7,6 +7,7 @@ import {
 } from '../../../src/auth/upload-token';
 import { createOperatorSession, readCookie, verifyOperatorSession } from '../../../src/auth/operator-session';
 import { hashPassword, verifyPassword } from '../../../src/auth/passwords';
+import { LoginThrottle } from '../../../src/auth/login-throttle';
 
 const SECRET = 'test-secret-0123456789';
 
@@ -60,5 +61,22 @@ void describe('passwords', () => {
     assert.equal(await verifyPassword('correct horse', a), true);
     assert.equal(await verifyPassword('wrong horse', a), false);
     assert.equal(await verifyPassword('correct horse', 'plain'), false);
+  });
+});
+
+void describe('login throttle', () => {
+  void test('refuses after maxFailures within the window, names the wait, and forgets on success or time', () => {
+    const throttle = new LoginThrottle({ maxFailures: 3, windowMs: 60_000 });
+    const keys = ['admin|10.0.0.1'];
+    const t0 = 1_000_000;
+    for (let i = 0; i < 3; i++) {
+      assert.equal(throttle.retryAfterSeconds(keys, t0 + i), 0);
+      throttle.recordFailure(keys, t0 + i);
+    }
+    assert.equal(throttle.retryAfterSeconds(keys, t0 + 10), 60);
+    assert.equal(throttle.retryAfterSeconds(['admin|10.0.0.2'], t0 + 10), 0, 'other keys unaffected');
+    assert.equal(throttle.retryAfterSeconds(keys, t0 + 60_001), 0, 'window passed');
+    throttle.recordSuccess(keys);
+    assert.equal(throttle.retryAfterSeconds(keys, t0 + 10), 0);
   });
 });
