@@ -1,8 +1,9 @@
 // Applicant capture page: ID card photo -> selfie video -> upload with progress -> live status until a decision.
 // The upload token arrives in the URL fragment (never sent to servers or logs), is kept in sessionStorage for
 // reloads, and is sent as a Bearer token; it only works for this one session.
-/* global navigator, sessionStorage, history, location, MediaRecorder, XMLHttpRequest, Blob, clearTimeout, URLSearchParams */
+/* global performance, navigator, sessionStorage, history, location, MediaRecorder, XMLHttpRequest, Blob, clearTimeout, URLSearchParams */
 import { UPLOAD_PROBLEMS, explainReason, isRetakeable } from './messages.js';
+import { withWebmDuration } from './webm-duration.js';
 
 const RECORD_SECONDS = 4;
 const COUNTDOWN_SECONDS = 3;
@@ -329,6 +330,7 @@ async function record() {
   };
   const stopped = new Promise((resolve) => (recorder.onstop = resolve));
   recorder.start(250);
+  const startedAt = performance.now();
   $('camera').classList.add('recording');
   $('camera-rec').hidden = false;
   for (let left = RECORD_SECONDS; left > 0; left--) {
@@ -341,11 +343,13 @@ async function record() {
   }
   recorder.stop();
   await stopped;
+  const elapsedMs = performance.now() - startedAt;
   state.recorder = null;
   $('camera-rec').hidden = true;
   const type = (recorder.mimeType || mimeType || 'video/webm').split(';')[0];
   closeCamera();
-  reviewSelfie(new Blob(chunks, { type }));
+  const raw = new Blob(chunks, { type });
+  reviewSelfie(type === 'video/webm' ? await withWebmDuration(raw, elapsedMs) : raw);
 }
 
 function reviewSelfie(blob) {
@@ -502,6 +506,8 @@ function showStatus(session) {
   $('view-status').dataset.status = session.status;
   renderReasons(session);
   if ($('view-status').hidden) show('view-status');
+  const result = document.querySelector('.steps li[data-step="result"]');
+  result.classList.toggle('done', !WAITING.includes(session.status));
 }
 
 function renderReasons(session) {

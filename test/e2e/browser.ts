@@ -12,7 +12,13 @@ export function browserSkipReason(): string | false {
 }
 
 export async function launchChromium(opts: { fakeCameraY4m?: string } = {}): Promise<Browser> {
-  const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'];
+  const args = [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-dev-shm-usage',
+  ];
   if (opts.fakeCameraY4m !== undefined) {
     args.push(
       '--use-fake-device-for-media-stream',

@@ -1,0 +1,102 @@
+// A real applicant journey: Chromium opens the capture link, uploads an ID card image, records the selfie from a
+// fake camera playing a clip of the same person, and shows the decision made by the real face engine.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser } from 'playwright-core';
+import { webhookEventIdFor } from '../../src/definitions';
+import { startReceiver, type TestReceiver } from '../integration/webhooks/receiver';
+import { browserSkipReason, launchChromium } from './browser';
+import { browserMedia, screenshotPath, type BrowserMedia } from './media';
+import { startE2EStack, type E2EStack } from './stack';
+
+interface SessionBody {
+  id: string;
+  status: string;
+  captureUrl: string;
+  decision: { outcome: string; similarity: number | null; reasons: string[] } | null;
+  files: Record<string, { mediaType: string }>;
+}
+
+void describe('capture page in a real browser', { skip: browserSkipReason() }, () => {
+  let stack: E2EStack;
+  let media: BrowserMedia;
+  let browser: Browser;
+  let receiver: TestReceiver;
+
+  before(async () => {
+    media = await browserMedia();
+    stack = await startE2EStack();
+    // The tenant hears about the outcome too: a fresh secret (rotation keeps older ones signing as well).
+    const rotated = await stack.api('POST', '/v1/webhook/rotate-secret');
+    const secret = (rotated.body as { secret: string }).secret;
+    receiver = await startReceiver([secret], []);
+    assert.equal((await stack.api('PUT', '/v1/webhook', { url: receiver.url })).status, 200);
+    browser = await launchChromium({ fakeCameraY4m: media.cameraY4m });
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (stack) {
+      await stack.api('DELETE', '/v1/webhook');
+      await stack.api('DELETE', '/v1/webhook/secrets/0');
+      await stack.close();
+    }
+    await receiver?.close();
+  });
+
+  void test(
+    'ID photo + recorded selfie of the same person -> approved, shown on the page',
+    { timeout: 600_000 },
+    async () => {
+      const created = await stack.api('POST', '/v1/sessions', { reference: 'e2e-capture' });
+      assert.equal(created.status, 201);
+      const session = created.body as SessionBody;
+      assert.match(session.captureUrl, new RegExp(`/capture/${session.id}#token=ut_`));
+
+      const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+      const problems: string[] = [];
+      page.on('pageerror', (e) => problems.push(String(e)));
+      await page.goto(session.captureUrl);
+      await page.getByRole('heading', { name: 'Photograph your ID card' }).waitFor();
+      assert.ok(!page.url().includes('token='), 'the token is dropped from the address bar');
+
+      await page.setInputFiles('#id-file', media.idImage);
+      await page.getByRole('button', { name: 'Use this photo' }).click();
+
+      await page.getByRole('heading', { name: 'Record a short selfie video' }).waitFor();
+      await page.getByRole('button', { name: 'Start camera' }).click();
+      await page.getByRole('button', { name: /Record$/ }).waitFor();
+      await page.waitForTimeout(800); // let the fake camera deliver a frame for the screenshot
+      await page.screenshot({ path: screenshotPath('capture-camera.png') });
+      await page.getByRole('button', { name: /Record$/ }).click();
+      await page.getByRole('button', { name: 'Use this video' }).click({ timeout: 30_000 });
+
+      const status = page.locator('#view-status');
+      await status.waitFor();
+      await page.waitForFunction(
+        () =>
+          !['processing', 'awaiting_files', undefined].includes(
+            document.getElementById('view-status')?.dataset.status,
+          ),
+        undefined,
+        { timeout: 540_000, polling: 500 },
+      );
+      const shown = await status.getAttribute('data-status');
+      await page.screenshot({ path: screenshotPath('capture.png') });
+      const final = (await stack.api('GET', `/v1/sessions/${session.id}`)).body as SessionBody;
+      assert.equal(shown, final.status, 'the page shows the status the API reports');
+      assert.equal(final.status, 'approved', `decision: ${JSON.stringify(final.decision)}`);
+      assert.equal(await page.getByRole('heading', { name: 'You are verified' }).count(), 1);
+      assert.equal(
+        final.files.selfie_video?.mediaType,
+        'video/webm',
+        'MediaRecorder output reached the engine as WebM',
+      );
+      assert.deepEqual(problems, []);
+
+      const calls = await receiver.waitForCalls(1, 60_000);
+      assert.equal(calls[0]?.eventId, webhookEventIdFor(session.id, 'approved'));
+      assert.equal(calls[0]?.verified, true);
+    },
+  );
+});
