@@ -40,6 +40,9 @@ const schema = z.object({
   TEMPORAL_DEV_PORT: z.coerce.number().int().positive().default(7233),
   TEMPORAL_DEV_UI_PORT: z.coerce.number().int().positive().default(8233),
   TEMPORAL_UI_URL: optionalString,
+  /** Task queues (defaults from definitions' TASK_QUEUES); separate stacks sharing one namespace pick their own. */
+  KYC_MAIN_TASK_QUEUE: z.string().min(1).default('kyc-main'),
+  KYC_FACE_TASK_QUEUE: z.string().min(1).default('face-match'),
 
   // Sessions
   KYC_SESSION_TTL_SECONDS: seconds(3600),

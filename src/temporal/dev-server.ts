@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { locateTemporalCli } from './cli';
-import { findFreePort } from './ports';
+import { findFreePort, isPortFree } from './ports';
 import { REQUIRED_SEARCH_ATTRIBUTES, hasSearchAttributes } from './search-attributes';
 
 export interface DevServerOptions {
@@ -73,6 +73,14 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       : options.uiPort === 0 || options.uiPort === undefined
         ? await findFreePort(o.ip)
         : options.uiPort;
+  // Otherwise the readiness probe could reach a different server already listening there.
+  for (const p of [port, uiPort]) {
+    if (p !== null && !(await isPortFree(p, o.ip))) {
+      throw new DevServerError(
+        `cannot start the Temporal dev server: port ${o.ip}:${p} is already in use (pick other ports: TEMPORAL_DEV_PORT, TEMPORAL_DEV_UI_PORT)`,
+      );
+    }
+  }
   const child = spawn(cli, devServerArgs(o, port, uiPort), { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const capture = (chunk: Buffer) => {
