@@ -2,7 +2,7 @@
 // hashed, size-limited and sniffed, then are fsynced and renamed into place, so a blob is either whole or absent.
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { sniffMediaType, SNIFF_BYTES, type SniffResult } from '../face/media-type';
@@ -97,6 +97,23 @@ export class LocalBlobStore implements BlobStore {
 
   async withLocalPath<T>(key: string, fn: (filePath: string) => Promise<T>): Promise<T> {
     return fn(await this.existingPath(key));
+  }
+
+  /**
+   * Removes temp files left by a process that died mid-upload. Only files older than maxAgeMs go, so uploads in
+   * flight in another process sharing the directory are left alone. Returns how many were removed.
+   */
+  async removeStaleTempFiles(maxAgeMs = 24 * 3600 * 1000): Promise<number> {
+    const names = await readdir(this.tmpDir).catch(() => [] as string[]);
+    let removed = 0;
+    for (const name of names.filter((n) => n.endsWith('.part'))) {
+      const filePath = path.join(this.tmpDir, name);
+      const info = await stat(filePath).catch(() => undefined);
+      if (info === undefined || Date.now() - info.mtimeMs < maxAgeMs) continue;
+      await unlink(filePath).catch(() => undefined);
+      removed += 1;
+    }
+    return removed;
   }
 
   /** Absolute path of a key; refuses anything that is not a well-formed content address (no path traversal). */

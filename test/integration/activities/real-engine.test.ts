@@ -2,9 +2,10 @@
 // blob store: one inference, then reuse; concurrent attempts of a fresh key still infer once.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
+import { createReadStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities, type CheckFaceSimilarityInput } from '../../../src/activities';
 import { countInferenceRuns, listInferenceRuns } from '../../../src/db/repositories';
@@ -20,6 +21,7 @@ void describe('checkFaceSimilarity with the real face engine', () => {
   let blobs: LocalBlobStore;
   let engine: EngineWithStats | undefined;
   let files: { idImage: FileRef; selfieVideo: FileRef };
+  let truncatedVideo: FileRef;
 
   const activities = () =>
     createActivities({
@@ -59,6 +61,14 @@ void describe('checkFaceSimilarity with the real face engine', () => {
     files = {
       idImage: await store('id_image', sample.idImage, 'image'),
       selfieVideo: await store('selfie_video', sample.selfieVideo, 'video'),
+    };
+    // The first 4 KiB of the video: sniffs as MP4, cannot be decoded.
+    const truncated = await blobs.putBuffer(readFileSync(sample.selfieVideo).subarray(0, 4096), 'video/mp4');
+    truncatedVideo = {
+      ...files.selfieVideo,
+      storageKey: truncated.key,
+      sha256: truncated.sha256,
+      size: truncated.size,
     };
   });
 
@@ -103,5 +113,24 @@ void describe('checkFaceSimilarity with the real face engine', () => {
       died: 0,
       running: 0,
     });
+  });
+
+  void test('a truncated video is a non-retryable BadMedia failure and a failed ledger row', async () => {
+    const input = { ...inputFor(uniqueId('ses')), selfieVideo: truncatedVideo };
+    await assert.rejects(run(input), (err: unknown) => {
+      assert.ok(err instanceof ApplicationFailure, String(err));
+      assert.equal(err.type, 'BadMedia');
+      assert.equal(err.nonRetryable, true);
+      assert.match(
+        String((err.details?.[0] as { code?: string } | undefined)?.code),
+        /^(CORRUPT_MEDIA|UNSUPPORTED_MEDIA)$/,
+      );
+      return true;
+    });
+    const runs = await listInferenceRuns(t.db, { sessionId: input.sessionId });
+    assert.deepEqual(
+      runs.map((r) => r.status),
+      ['failed'],
+    );
   });
 });

@@ -1,7 +1,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -117,5 +117,17 @@ void describe('LocalBlobStore', () => {
     assert.deepEqual(read, bytes);
     await assert.rejects(store.open('sha256/../../etc/passwd'), BlobNotFoundError);
     await assert.rejects(store.open(`sha256/00/${'0'.repeat(64)}`), BlobNotFoundError);
+  });
+
+  void test('stale temp files from a crashed upload are swept; fresh ones are kept', async () => {
+    const stale = path.join(root, 'tmp', 'crashed.part');
+    const fresh = path.join(root, 'tmp', 'inflight.part');
+    writeFileSync(stale, 'partial');
+    writeFileSync(fresh, 'partial');
+    const twoDaysAgo = new Date(Date.now() - 48 * 3600 * 1000);
+    utimesSync(stale, twoDaysAgo, twoDaysAgo);
+    assert.equal(await store.removeStaleTempFiles(), 1);
+    assert.deepEqual(tmpFiles(), ['inflight.part']);
+    rmSync(fresh);
   });
 });
