@@ -78,6 +78,12 @@ const REASONS = {
   VIDEO_TOO_LONG: 'The video is too long. About 4 seconds is enough.',
   IMAGE_TOO_LARGE: 'The ID photo is too large to process.',
   EMPTY_FILE: 'One of the files was empty.',
+  IDENTITY_CHANGED_SELFIE:
+    'The video seems to show more than one person over its length. Only you should be in view.',
+  SIMILARITY_UNCERTAIN:
+    'The faces on the ID card and in the video were not similar enough to decide automatically.',
+  LIVENESS_UNCERTAIN: 'We could not be sure the video shows a live person; a reviewer looked at it.',
+  REVIEW_APPROVED: 'A reviewer confirmed the identity.',
   REVIEW_TIMEOUT: 'Your verification could not be reviewed in time.',
   REVIEW_DECLINED: 'A reviewer could not confirm your identity from these photos.',
   SESSION_EXPIRED: 'The photos did not both arrive in time.',
@@ -98,5 +104,11 @@ export function explainReason(code) {
 
 /** Whether a reason is something the applicant can fix by taking better photos. */
 export function isRetakeable(code) {
-  return !['FACE_MISMATCH', 'REVIEW_TIMEOUT', 'REVIEW_DECLINED'].includes(code);
+  return ![
+    'FACE_MISMATCH',
+    'SIMILARITY_UNCERTAIN',
+    'REVIEW_TIMEOUT',
+    'REVIEW_DECLINED',
+    'REVIEW_APPROVED',
+  ].includes(code);
 }
