@@ -7,6 +7,7 @@ import {
 } from '@temporalio/client';
 import {
   WORKFLOW_TYPE,
+  isTerminal,
   submitFileUpdate,
   submitReviewUpdate,
   type FileRef,
@@ -19,6 +20,7 @@ import type { kycSession } from '../workflows';
 import type { SessionRecord } from '../db/repositories/sessions';
 import type { ApiContext } from './context';
 import { sessionSettingsFromConfig } from './session-settings';
+import { ApiError } from './errors';
 import { fromTemporalError } from './temporal-errors';
 
 type Ctx = Pick<
@@ -90,17 +92,27 @@ export function submitFile(ctx: Ctx, session: SessionRecord, file: FileRef): Pro
   return mapped(session, call);
 }
 
-export function submitReview(
+export async function submitReview(
   ctx: Ctx,
   session: SessionRecord,
   review: ReviewDecision,
 ): Promise<KycSessionState> {
+  if (isTerminal(session.status)) throw reviewNotPending(session);
   const handle = ctx.temporal.workflow.getHandle(session.workflowId);
-  return mapped(
-    session,
-    withDeadline(ctx, () => handle.executeUpdate(submitReviewUpdate, { args: [review] })),
-  );
+  try {
+    return await mapped(
+      session,
+      withDeadline(ctx, () => handle.executeUpdate(submitReviewUpdate, { args: [review] })),
+    );
+  } catch (err) {
+    // The workflow has closed since the projection was read (or never started): nothing awaits a review.
+    if (err instanceof ApiError && err.code === 'SESSION_NOT_FOUND') throw reviewNotPending(session);
+    throw err;
+  }
 }
+
+const reviewNotPending = (session: SessionRecord) =>
+  new ApiError('REVIEW_NOT_PENDING', `session ${session.id} is not awaiting a review`);
 
 export type CancelOutcome = 'canceling' | 'closed';
 

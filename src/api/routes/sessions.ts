@@ -131,6 +131,7 @@ export default async function sessionRoutes(fastify: FastifyInstance, ctx: ApiCo
       const uploadToken = createUploadToken(ctx.auth.secret, result.session.id, result.session.expiresAt);
       const captureUrl = `${config.publicUrl}/capture/${result.session.id}#token=${uploadToken}`;
       if (!result.created) reply.header('idempotent-replayed', 'true');
+      reply.header('location', `/v1/sessions/${result.session.id}`);
       const view = result.created ? created(result.session) : await sessionDetail(db, result.session, ctx);
       return reply.code(result.created ? 201 : 200).send({ ...view, captureUrl, uploadToken });
     },

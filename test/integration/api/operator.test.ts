@@ -174,6 +174,31 @@ void describe('operator API', () => {
       assert.equal(bad.statusCode, 400, JSON.stringify(payload));
       assert.equal(bad.json().error.code, 'VALIDATION_ERROR');
     }
+    // Closed while the projection may still lag: the answer is still REVIEW_NOT_PENDING, never "not found".
+    const closed = await createSession(h);
+    await h.app.inject({
+      method: 'DELETE',
+      url: `/v1/sessions/${closed.id}`,
+      headers: bearer(h.tenant.apiKey),
+    });
+    await h.temporal.client.workflow
+      .getHandle(`kyc-session-${closed.id}`)
+      .result()
+      .catch(() => undefined);
+    await h.testDb.db
+      .updateTable('sessions')
+      .set({ status: 'needs_review' })
+      .where('id', '=', closed.id)
+      .execute();
+    const lagging = await h.app.inject({
+      method: 'POST',
+      url: `/v1/operator/sessions/${closed.id}/review`,
+      headers: asOperator(),
+      payload: { decision: 'approve', comment: 'too late' },
+    });
+    assert.equal(lagging.statusCode, 409, lagging.body);
+    assert.equal(lagging.json().error.code, 'REVIEW_NOT_PENDING');
+
     const unknown = await h.app.inject({
       method: 'POST',
       url: '/v1/operator/sessions/ses_nope/review',

@@ -63,6 +63,7 @@ void describe('sessions API', () => {
     const payload = { reference: 'idem', expiresInSeconds: 900 };
     const first = await h.app.inject({ method: 'POST', url: '/v1/sessions', headers, payload });
     assert.equal(first.statusCode, 201);
+    assert.equal(first.headers.location, `/v1/sessions/${first.json().id}`);
     const again = await h.app.inject({ method: 'POST', url: '/v1/sessions', headers, payload });
     assert.equal(again.statusCode, 200);
     assert.equal(again.headers['idempotent-replayed'], 'true');
