@@ -1,9 +1,14 @@
 // A real applicant journey: Chromium opens the capture link, uploads an ID card image, records the selfie from a
 // fake camera playing a clip of the same person, and shows the decision made by the real face engine.
+import { execFile } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { promisify } from 'node:util';
 import type { Browser } from 'playwright-core';
 import { webhookEventIdFor } from '../../src/definitions';
+import { makeSelfieVideo, samplePair } from '../../src/face/testmedia';
 import { startReceiver, type TestReceiver } from '../integration/webhooks/receiver';
 import { browserSkipReason, launchChromium } from './browser';
 import { browserMedia, screenshotPath, type BrowserMedia } from './media';
@@ -97,6 +102,42 @@ void describe('capture page in a real browser', { skip: browserSkipReason() }, (
       const calls = await receiver.waitForCalls(1, 60_000);
       assert.equal(calls[0]?.eventId, webhookEventIdFor(session.id, 'approved'));
       assert.equal(calls[0]?.verified, true);
+    },
+  );
+
+  void test(
+    'kyc verify --json uploads both files through the API and prints the decision',
+    { timeout: 600_000 },
+    async () => {
+      const pair = samplePair();
+      const selfie = await makeSelfieVideo(
+        pair.photos.slice(1, 4),
+        path.join(os.tmpdir(), 'kyc-e2e-media', 'verify.mp4'),
+      );
+      const bin = path.resolve(__dirname, '../../bin/kyc.js');
+      const args = [
+        'verify',
+        '--id-image',
+        media.idImage,
+        '--selfie-video',
+        selfie,
+        '--api',
+        stack.url,
+        '--json',
+      ];
+      const { stdout } = await promisify(execFile)(process.execPath, [bin, ...args], {
+        env: { ...process.env, KYC_API_KEY: stack.auth.apiKey.value },
+        timeout: 540_000,
+      });
+      const out = JSON.parse(stdout.trim()) as {
+        sessionId: string;
+        status: string;
+        decision: { outcome: string };
+      };
+      assert.equal(out.status, 'approved', stdout);
+      assert.equal(out.decision.outcome, 'approved');
+      const viaApi = (await stack.api('GET', `/v1/sessions/${out.sessionId}`)).body as SessionBody;
+      assert.equal(viaApi.status, 'approved');
     },
   );
 });
