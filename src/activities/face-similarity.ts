@@ -130,7 +130,6 @@ function claimOptions(
     pipelineVersion,
     // Unique per attempt: two attempts on one worker must never share a claim.
     holder: `${deps.workerId}/${activityId}#${attempt}/${randomBytes(4).toString('hex')}`,
-    workerId: deps.workerId,
     activityAttempt: attempt,
     leaseSeconds: deps.claimLeaseSeconds,
     waitMs: waitMs(deps, ctx),

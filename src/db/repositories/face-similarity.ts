@@ -31,9 +31,11 @@ export interface ClaimRequest {
   idSha256: string;
   selfieSha256: string;
   pipelineVersion: string;
-  /** Unique per attempt (not per worker): it fences every later write of this attempt. */
+  /**
+   * Unique per attempt (not per worker), `<worker>/<activityId>#<attempt>/<nonce>`: it fences every later write of
+   * the attempt and is recorded as the ledger row's worker_id, so a run can be matched to the claim it ran under.
+   */
   holder: string;
-  workerId: string;
   activityAttempt: number;
   leaseSeconds: number;
 }
@@ -110,7 +112,7 @@ export async function claimFaceSimilarity(db: Db, req: ClaimRequest): Promise<Cl
       const runId = await startInferenceRun(trx, {
         idempotencyKey: req.idempotencyKey,
         sessionId: req.sessionId,
-        workerId: req.workerId,
+        workerId: req.holder,
         activityAttempt: req.activityAttempt,
       });
       return { kind: 'acquired', runId, takeover: takenOver !== undefined, takeovers: won.takeovers };

@@ -9,6 +9,7 @@ export interface InferenceRunRecord {
   id: string;
   idempotencyKey: string;
   sessionId: string;
+  /** The claim holder token the run ran under: `<worker>/<activityId>#<attempt>/<nonce>`. */
   workerId: string;
   activityAttempt: number;
   status: InferenceRunStatus;
@@ -106,9 +107,9 @@ export async function listInferenceRuns(
 }
 
 /**
- * Counts runs by outcome. A 'running' row is live only if it is the newest run of its key and that key's claim
- * is still running under an unexpired lease; every other 'running' row belongs to a holder that is gone (died).
- * This relies on the claim and its ledger row being written in one transaction, so run ids follow claim order.
+ * Counts runs by outcome. A 'running' row is live only while its key's claim is still running, under an
+ * unexpired lease, held by the attempt that wrote the row (worker_id is the claim holder token); every other
+ * 'running' row belongs to a holder that is gone: it died.
  */
 export async function countInferenceRuns(
   db: Db,
@@ -121,8 +122,7 @@ export async function countInferenceRuns(
   const { rows } = await sql<{ completed: string; failed: string; died: string; running: string }>`
     WITH runs AS (
       SELECT r.status,
-             coalesce(f.status = 'running' AND f.lease_expires_at >= now()
-                      AND r.id = max(r.id) OVER (PARTITION BY r.idempotency_key), false) AS live
+             coalesce(f.status = 'running' AND f.lease_expires_at >= now() AND f.claimed_by = r.worker_id, false) AS live
         FROM inference_runs r
         LEFT JOIN face_similarity f ON f.idempotency_key = r.idempotency_key
        WHERE ${where}

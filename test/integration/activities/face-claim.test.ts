@@ -35,7 +35,6 @@ function options(
     selfieSha256: 'b'.repeat(64),
     pipelineVersion: 'test',
     holder,
-    workerId: holder.split('/')[0] ?? holder,
     activityAttempt: 1,
     leaseSeconds: 30,
     waitMs: 20_000,
@@ -115,7 +114,7 @@ void describe('face-match claim protocol on Postgres', () => {
     assert.equal(inference.calls(), 1);
     const runs = await listInferenceRuns(t.db, { idempotencyKey: key });
     assert.deepEqual(
-      runs.map((r) => [r.workerId, r.status]),
+      runs.map((r) => [r.workerId.split('/')[0], r.status]),
       [
         ['crashed', 'running'],
         ['w2', 'completed'],
@@ -157,7 +156,7 @@ void describe('face-match claim protocol on Postgres', () => {
     assert.equal((await getFaceSimilarity(t.db, key))?.result?.similarity, 0.93);
     const runs = await listInferenceRuns(t.db, { idempotencyKey: key });
     assert.deepEqual(
-      runs.map((r) => [r.workerId, r.status, r.error?.split(':')[0] ?? null]),
+      runs.map((r) => [r.workerId.split('/')[0], r.status, r.error?.split(':')[0] ?? null]),
       [
         ['slow', 'failed', 'LEASE_LOST'],
         ['fast', 'completed', null],

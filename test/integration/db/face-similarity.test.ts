@@ -25,7 +25,6 @@ function claimRequest(key: string, sessionId: string, holder: string, leaseSecon
     selfieSha256: randomSha256(),
     pipelineVersion: 'test-pipeline',
     holder,
-    workerId: holder.split('/')[0] ?? holder,
     activityAttempt: 1,
     leaseSeconds,
   };

@@ -197,7 +197,6 @@ void describe('checkFaceSimilarity (MockActivityEnvironment, PGlite, face-engine
       selfieSha256: i.selfieVideo.sha256,
       pipelineVersion: 'fake-1',
       holder: 'other-worker/1#1/live',
-      workerId: 'other-worker',
       activityAttempt: 1,
       leaseSeconds: 60,
     });
