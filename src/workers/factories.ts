@@ -27,6 +27,8 @@ export interface FaceWorkerOptions {
   /** FACE_WORKER_SHUTDOWN_GRACE_SECONDS: in-flight inference may finish before the worker stops. */
   shutdownGraceSeconds: number;
   identity?: string;
+  /** Activity interceptors, e.g. tracing; tests use one to inject failures in front of the real activity. */
+  interceptors?: WorkerOptions['interceptors'];
 }
 
 export const defaultWorkflowSource = (): WorkflowSource => ({
@@ -54,6 +56,7 @@ export async function createFaceWorker(options: FaceWorkerOptions): Promise<Work
     activities: { checkFaceSimilarity },
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities,
     shutdownGraceTime: `${options.shutdownGraceSeconds}s`,
+    ...(options.interceptors !== undefined ? { interceptors: options.interceptors } : {}),
     ...(options.identity !== undefined ? { identity: options.identity } : {}),
   });
 }

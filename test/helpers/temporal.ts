@@ -1,11 +1,13 @@
 // Temporal plumbing for integration and replay tests: the dev server (the one scripts/test.mjs started, or one of
 // this test file's own), one workflow bundle per test file, workers on unique task queues, and session fixtures.
 import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { Client, Connection, WithStartWorkflowOperation, type WorkflowHandle } from '@temporalio/client';
 import {
   NativeConnection,
   Worker,
   bundleWorkflowCode,
+  type WorkerOptions,
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
@@ -108,7 +110,13 @@ export interface RunningWorkers {
 /** Starts the main worker and, when face activities are given, a face worker, both on the given queues. */
 export async function startTestWorkers(
   temporal: TestTemporal,
-  options: { main: MainActivities; face?: FaceActivities; queues?: TestQueues; faceConcurrency?: number },
+  options: {
+    main: MainActivities;
+    face?: FaceActivities;
+    queues?: TestQueues;
+    faceConcurrency?: number;
+    faceInterceptors?: WorkerOptions['interceptors'];
+  },
 ): Promise<RunningWorkers> {
   const queues = options.queues ?? uniqueQueues();
   const workers: Worker[] = [
@@ -129,6 +137,7 @@ export async function startTestWorkers(
         activities: options.face,
         maxConcurrentActivities: options.faceConcurrency ?? 2,
         shutdownGraceSeconds: 5,
+        ...(options.faceInterceptors !== undefined ? { interceptors: options.faceInterceptors } : {}),
       }),
     );
   }
@@ -274,4 +283,28 @@ export function realMainActivities(db: Db, blobs: BlobStore): MainActivities {
     claimLeaseSeconds: 10,
   });
   return { recordSessionStatus, deliverWebhook };
+}
+
+/** Stores real generated sample media (src/face/testmedia) in the blob store, as the API would, and returns refs. */
+export async function storeSampleMedia(
+  blobs: BlobStore,
+  dir: string,
+  options: { person?: string; impostor?: boolean } = {},
+): Promise<{ idImage: FileRef; selfieVideo: FileRef }> {
+  const { makeSample } = await import('../../src/face/testmedia');
+  const sample = await makeSample(dir, options);
+  const put = async (kind: FileKind, file: string, accept: 'image' | 'video'): Promise<FileRef> => {
+    const stored = await blobs.put(createReadStream(file), { maxBytes: 50 * 1024 * 1024, accept });
+    return {
+      kind,
+      storageKey: stored.key,
+      sha256: stored.sha256,
+      size: stored.size,
+      mediaType: stored.mediaType,
+    };
+  };
+  return {
+    idImage: await put('id_image', sample.idImage, 'image'),
+    selfieVideo: await put('selfie_video', sample.selfieVideo, 'video'),
+  };
 }
