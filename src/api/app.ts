@@ -11,7 +11,6 @@ import Fastify, {
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { ServiceError } from '@temporalio/client';
-import { TASK_QUEUES } from '../definitions';
 import { bootstrapAuth, type AuthBootstrap } from '../auth/bootstrap';
 import { LoginThrottle, type ThrottleOptions } from '../auth/login-throttle';
 import type { ApiContext, ApiRuntime } from './context';
@@ -31,7 +30,7 @@ export interface AppOptions {
   readiness?: ReadinessCheck;
   /** Bootstrap result when the caller already ran it (to print credentials); otherwise the app runs it. */
   auth?: AuthBootstrap;
-  /** Tests isolate their in-process workers on their own task queues. */
+  /** Defaults: KYC_MAIN_TASK_QUEUE / KYC_FACE_TASK_QUEUE. Tests isolate their in-process workers on their own. */
   taskQueues?: { main?: string; faceMatch?: string };
   workflowCallTimeoutMs?: number;
   /** Operator sign-in brake; tests tighten it. */
@@ -98,8 +97,8 @@ export default async function app(fastify: FastifyInstance, opts: AppOptions): P
     temporal: runtime.temporal,
     auth,
     guards: createGuards(runtime.db, auth.secret),
-    workflowTaskQueue: opts.taskQueues?.main ?? TASK_QUEUES.main,
-    faceMatchTaskQueue: opts.taskQueues?.faceMatch,
+    workflowTaskQueue: opts.taskQueues?.main ?? runtime.config.KYC_MAIN_TASK_QUEUE,
+    faceMatchTaskQueue: opts.taskQueues?.faceMatch ?? runtime.config.KYC_FACE_TASK_QUEUE,
     workflowCallTimeoutMs: opts.workflowCallTimeoutMs ?? DEFAULT_WORKFLOW_CALL_TIMEOUT_MS,
     temporalUiUrl: temporalUiLink(runtime),
     loginThrottle: new LoginThrottle(opts.loginThrottle),

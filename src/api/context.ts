@@ -24,9 +24,9 @@ export interface ApiContext {
   temporal: Client;
   auth: AuthBootstrap;
   guards: Guards;
-  /** Task queue new session workflows start on (TASK_QUEUES.main unless a test isolates its workers). */
+  /** Task queues new session workflows start on / send face matching to (from config unless overridden). */
   workflowTaskQueue: string;
-  faceMatchTaskQueue: string | undefined;
+  faceMatchTaskQueue: string;
   /** How long an upload or review waits for the workflow to answer before 503 TEMPORAL_UNAVAILABLE. */
   workflowCallTimeoutMs: number;
   /** Link to a workflow in the Temporal Web UI, or null when no UI is known. */

@@ -1,7 +1,6 @@
 // `npm run api`: the HTTP API alone, against a shared Postgres and Temporal where `npm run worker` and
 // `npm run face-worker` run the workflows and inference. `npm start` (src/main.ts) runs everything in one process.
 import { loadConfig, type Config } from '../config';
-import { TASK_QUEUES } from '../definitions';
 import { createRuntime } from '../runtime';
 import { bootstrapAuth } from '../auth/bootstrap';
 import { buildApp } from './app';
@@ -28,8 +27,8 @@ export async function main(): Promise<void> {
     runtime,
     auth,
     readiness: taskQueuePollerReadiness(runtime.temporal, {
-      main: TASK_QUEUES.main,
-      faceMatch: TASK_QUEUES.faceMatch,
+      main: config.KYC_MAIN_TASK_QUEUE,
+      faceMatch: config.KYC_FACE_TASK_QUEUE,
     }),
     logger: { level: config.LOG_LEVEL },
   });

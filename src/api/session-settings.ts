@@ -1,7 +1,7 @@
 // The per-session settings a workflow is started with, fixed at creation so a config change never alters a
 // session already running (and its history replays the same).
 import type { Config } from '../config';
-import { TASK_QUEUES, type SessionSettings } from '../definitions';
+import type { SessionSettings } from '../definitions';
 
 export type SessionSettingsConfig = Pick<
   Config,
@@ -12,6 +12,7 @@ export type SessionSettingsConfig = Pick<
   | 'KYC_REVIEW_DEADLINE_SECONDS'
   | 'KYC_REVIEW_DEADLINE_POLICY'
   | 'WEBHOOK_RETRY_HOURS'
+  | 'KYC_FACE_TASK_QUEUE'
 >;
 
 export function sessionSettingsFromConfig(
@@ -20,7 +21,7 @@ export function sessionSettingsFromConfig(
 ): SessionSettings {
   return {
     faceMatch: {
-      taskQueue: overrides.faceMatchTaskQueue ?? TASK_QUEUES.faceMatch,
+      taskQueue: overrides.faceMatchTaskQueue ?? config.KYC_FACE_TASK_QUEUE,
       maximumAttempts: config.FACE_MATCH_MAX_ATTEMPTS,
       startToCloseTimeoutSeconds: config.FACE_MATCH_START_TO_CLOSE_SECONDS,
       heartbeatTimeoutSeconds: config.FACE_MATCH_HEARTBEAT_TIMEOUT_SECONDS,

@@ -29,13 +29,11 @@ type Ctx = Pick<
 >;
 
 export function sessionInput(ctx: Ctx, session: SessionRecord): KycSessionInput {
-  const overrides =
-    ctx.faceMatchTaskQueue !== undefined ? { faceMatchTaskQueue: ctx.faceMatchTaskQueue } : {};
   return {
     sessionId: session.id,
     tenantId: session.tenantId,
     expiresAt: session.expiresAt.toISOString(),
-    settings: sessionSettingsFromConfig(ctx.config, overrides),
+    settings: sessionSettingsFromConfig(ctx.config, { faceMatchTaskQueue: ctx.faceMatchTaskQueue }),
   };
 }
 
