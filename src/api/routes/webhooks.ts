@@ -4,6 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import { getTenant, setTenantWebhook } from '../../db/repositories/tenants';
 import { generateWebhookSecret, MAX_WEBHOOK_SECRETS } from '../../webhooks/secrets';
+import { applyWebhookConfig } from '../../webhooks/config';
 import type { ApiContext } from '../context';
 import { ApiError } from '../errors';
 import { tenantOf } from '../guards';
@@ -58,6 +59,12 @@ function validUrl(raw: string): string {
 export default async function webhookRoutes(fastify: FastifyInstance, ctx: ApiContext): Promise<void> {
   const { db } = ctx;
   const preHandler = ctx.guards.tenant;
+  const applied = await applyWebhookConfig(db, ctx.config, ctx.auth.tenantId);
+  if (applied?.secretFile) {
+    fastify.log.info(
+      `WEBHOOK_URL set without WEBHOOK_SECRET: signing secret stored in ${applied.secretFile}`,
+    );
+  }
 
   const load = async (tenantId: string) => {
     const tenant = await getTenant(db, tenantId);

@@ -12,6 +12,7 @@ import { apiKeyIdFor, generateApiKey } from '../../../src/auth/api-keys';
 import { loadConfig } from '../../../src/config';
 import { ensureTenant, getTenant, insertApiKey } from '../../../src/db/repositories/tenants';
 import { LocalBlobStore } from '../../../src/storage/local-blob-store';
+import { applyWebhookConfig } from '../../../src/webhooks/config';
 import { openTestDb, uniqueId, type TestDb } from '../../helpers/db';
 
 interface Settings {
@@ -108,5 +109,23 @@ void describe('webhook settings API', () => {
     const anonymous = await app.inject({ method: 'GET', url: '/v1/webhook' });
     assert.equal(anonymous.statusCode, 401);
     assert.equal((await call('GET', '/v1/webhook', undefined, 'ut_not.valid')).status, 401);
+  });
+
+  void test('WEBHOOK_URL/WEBHOOK_SECRET from the environment: the env secret signs first, API secrets stay', async () => {
+    const id = uniqueId('tenant_whenv');
+    await ensureTenant(tdb.db, { id, name: id });
+    const base = { dataDir, WEBHOOK_URL: 'https://hooks.example.com/env' };
+    const generated = await applyWebhookConfig(tdb.db, { ...base, WEBHOOK_SECRET: undefined }, id);
+    assert.equal(generated?.secretFile, path.join(dataDir, 'webhook-secret'));
+    const [stored] = (await getTenant(tdb.db, id))?.webhookSecrets ?? [];
+    assert.match(String(stored), /^whsec_/);
+    await applyWebhookConfig(tdb.db, { ...base, WEBHOOK_SECRET: 'whsec_from_env' }, id);
+    const tenant = await getTenant(tdb.db, id);
+    assert.equal(tenant?.webhookUrl, 'https://hooks.example.com/env');
+    assert.deepEqual(tenant?.webhookSecrets, ['whsec_from_env', stored]);
+    assert.equal(
+      await applyWebhookConfig(tdb.db, { dataDir, WEBHOOK_URL: undefined, WEBHOOK_SECRET: undefined }, id),
+      null,
+    );
   });
 });
