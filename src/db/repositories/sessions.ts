@@ -107,10 +107,30 @@ export interface SessionProjectionUpdate {
   error?: { code: string; message: string } | null;
 }
 
+/** How far along a session is; the projection only moves forward (or stays, to update a decision). */
+const STATUS_RANK: Record<SessionStatus, number> = {
+  awaiting_files: 0,
+  processing: 1,
+  needs_review: 2,
+  approved: 3,
+  declined: 3,
+  expired: 3,
+  canceled: 3,
+  failed: 3,
+};
+
+/** Statuses a session may be in for a write of `status` to apply: never backwards, never out of a terminal one. */
+function statusesBefore(status: SessionStatus): SessionStatus[] {
+  const rank = STATUS_RANK[status];
+  return (Object.keys(STATUS_RANK) as SessionStatus[]).filter(
+    (s) => STATUS_RANK[s] <= rank && !TERMINAL_STATUSES.includes(s),
+  );
+}
+
 /**
- * Moves the projection to a new status. A terminal status is final: the WHERE clause refuses to leave it,
- * so a late or repeated write (activity retry, replayed history) can never move a session back.
- * Returns false when nothing changed (unknown session, or already terminal).
+ * Moves the projection to a new status. The WHERE clause only lets it move forward, and a terminal status is
+ * final, so a late or repeated write (a zombie activity attempt, a retry) can never move a session back.
+ * Returns false when nothing changed (unknown session, already terminal, or already further along).
  */
 export async function updateSessionProjection(db: Db, update: SessionProjectionUpdate): Promise<boolean> {
   const terminal = TERMINAL_STATUSES.includes(update.status);
@@ -128,7 +148,7 @@ export async function updateSessionProjection(db: Db, update: SessionProjectionU
         : {}),
     })
     .where('id', '=', update.id)
-    .where('status', 'not in', [...TERMINAL_STATUSES])
+    .where('status', 'in', statusesBefore(update.status))
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }

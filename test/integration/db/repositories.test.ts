@@ -81,12 +81,16 @@ for (const [name, open] of backends) {
       await assert.rejects(listSessions(t.db, { tenantId, limit: 2, cursor: 'garbage' }), InvalidCursorError);
     });
 
-    void test('the projection never leaves a terminal status', async () => {
+    void test('the projection only moves forward and never leaves a terminal status', async () => {
       const session = await makeSession(t.db, await makeTenant(t.db));
-      assert.equal(await updateSessionProjection(t.db, { id: session.id, status: 'processing' }), true);
-      assert.equal(await updateSessionProjection(t.db, { id: session.id, status: 'canceled' }), true);
-      assert.equal(await updateSessionProjection(t.db, { id: session.id, status: 'approved' }), false);
+      assert.equal(await updateSessionProjection(t.db, { id: session.id, status: 'needs_review' }), true);
       assert.equal(await updateSessionProjection(t.db, { id: session.id, status: 'processing' }), false);
+      assert.equal(await updateSessionProjection(t.db, { id: session.id, status: 'needs_review' }), true);
+      const other = await makeSession(t.db, await makeTenant(t.db));
+      assert.equal(await updateSessionProjection(t.db, { id: other.id, status: 'processing' }), true);
+      assert.equal(await updateSessionProjection(t.db, { id: other.id, status: 'canceled' }), true);
+      assert.equal(await updateSessionProjection(t.db, { id: other.id, status: 'approved' }), false);
+      assert.equal(await updateSessionProjection(t.db, { id: other.id, status: 'processing' }), false);
     });
 
     void test('api keys are found by hash until revoked', async () => {
