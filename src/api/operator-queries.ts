@@ -4,6 +4,8 @@ import type { SessionStatus } from '../definitions';
 import type { Db } from '../db/database';
 import { toSessionRecord, type SessionRecord } from '../db/repositories/sessions';
 import { decodeCursor, encodeCursor } from '../db/repositories/session-list';
+import { listFaceSimilarityBySession } from '../db/repositories/face-similarity';
+import { listInferenceRuns } from '../db/repositories/inference-runs';
 
 export interface OperatorListQuery {
   status?: SessionStatus;
@@ -49,42 +51,23 @@ export async function listAllSessions(
 }
 
 export async function faceMatchRows(db: Db, sessionId: string) {
-  const rows = await db
-    .selectFrom('face_similarity')
-    .selectAll()
-    .where('session_id', '=', sessionId)
-    .orderBy('created_at', 'asc')
-    .execute();
-  return rows.map((r) => ({
-    idempotencyKey: r.idempotency_key,
-    status: r.status,
-    pipelineVersion: r.pipeline_version,
-    idSha256: r.id_sha256,
-    selfieSha256: r.selfie_sha256,
-    takeovers: r.takeovers,
-    result: r.result,
-    createdAt: r.created_at.toISOString(),
-    completedAt: r.completed_at?.toISOString() ?? null,
-  }));
+  const rows = await listFaceSimilarityBySession(db, sessionId);
+  return rows.map(
+    ({ workflowId: _w, sessionId: _s, claimedBy: _c, leaseExpiresAt, createdAt, completedAt, ...r }) => ({
+      ...r,
+      leaseExpiresAt: leaseExpiresAt.toISOString(),
+      createdAt: createdAt.toISOString(),
+      completedAt: completedAt?.toISOString() ?? null,
+    }),
+  );
 }
 
 export async function inferenceRunRows(db: Db, sessionId: string) {
-  const rows = await db
-    .selectFrom('inference_runs')
-    .selectAll()
-    .where('session_id', '=', sessionId)
-    .orderBy('id', 'asc')
-    .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    idempotencyKey: r.idempotency_key,
-    workerId: r.worker_id,
-    attempt: r.activity_attempt,
-    status: r.status,
-    error: r.error,
-    startedAt: r.started_at.toISOString(),
-    finishedAt: r.finished_at?.toISOString() ?? null,
-    durationMs: r.duration_ms,
+  const rows = await listInferenceRuns(db, { sessionId });
+  return rows.map(({ sessionId: _s, startedAt, finishedAt, ...r }) => ({
+    ...r,
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt?.toISOString() ?? null,
   }));
 }
 

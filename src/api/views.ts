@@ -4,7 +4,7 @@ import type { Db } from '../db/database';
 import { latestFiles, type FileRecord } from '../db/repositories/files';
 import type { SessionRecord } from '../db/repositories/sessions';
 import type { ApiContext } from './context';
-import { inferenceRunCounts, type InferenceRunCounts } from './ledger';
+import { countInferenceRuns } from '../db/repositories/inference-runs';
 
 export interface FileView {
   kind: FileKind;
@@ -41,7 +41,7 @@ export function sessionSummary(session: SessionRecord, ctx: Pick<ApiContext, 'te
 export async function sessionDetail(db: Db, session: SessionRecord, ctx: Pick<ApiContext, 'temporalUiUrl'>) {
   const [files, inferenceRuns] = await Promise.all([
     latestFiles(db, session.id),
-    inferenceRunCounts(db, session.id),
+    countInferenceRuns(db, { sessionId: session.id }),
   ]);
   const fileViews: Partial<Record<FileKind, FileView>> = {};
   for (const [kind, file] of Object.entries(files) as [FileKind, FileRecord][])
@@ -49,6 +49,6 @@ export async function sessionDetail(db: Db, session: SessionRecord, ctx: Pick<Ap
   return {
     ...sessionSummary(session, ctx),
     files: fileViews,
-    inferenceRuns: inferenceRuns satisfies InferenceRunCounts,
+    inferenceRuns,
   };
 }
