@@ -3,9 +3,10 @@
 // cannot tell how long the clip is (and a server sampling frames "evenly over the clip" samples the wrong span).
 // This adds the Duration we measured while recording, rewriting only the Info element's header and content.
 
-const ID = {
+export const ID = {
   EBML: 0x1a45dfa3,
   SEGMENT: 0x18538067,
+  SEEK_HEAD: 0x114d9b74,
   INFO: 0x1549a966,
   TIMECODE_SCALE: 0x2ad7b1,
   DURATION: 0x4489,
@@ -27,7 +28,7 @@ function readVint(buf, pos, keepMarker = false) {
   return { len, value, unknown: !keepMarker && allOnes };
 }
 
-function readElement(buf, pos) {
+export function readElement(buf, pos) {
   const id = readVint(buf, pos, true);
   if (!id) return null;
   const size = readVint(buf, pos + id.len);
@@ -75,6 +76,8 @@ export function patchWebmDuration(buf, durationMs) {
   while (pos < buf.length) {
     const el = readElement(buf, pos);
     if (!el || el.size === null) return null;
+    // A SeekHead holds byte offsets that growing Info would break; muxers that write one also write Duration.
+    if (el.id === ID.SEEK_HEAD) return null;
     if (el.id === ID.INFO) return patchInfo(buf, segment, el, durationMs);
     pos = el.dataStart + el.size;
   }
