@@ -3,7 +3,13 @@
 import { Context } from '@temporalio/activity';
 import type { Decision, FileRef, SessionStatus } from '../definitions';
 import type { Db } from '../db/database';
-import { getSession, insertReview, updateSessionProjection, upsertFile } from '../db/repositories';
+import {
+  getSession,
+  inTransaction,
+  insertReview,
+  updateSessionProjection,
+  upsertFile,
+} from '../db/repositories';
 
 export interface RecordSessionStatusInput {
   sessionId: string;
@@ -23,7 +29,7 @@ function warn(message: string, meta: Record<string, unknown>): void {
 
 export function createRecordSessionStatus(deps: { db: Db }) {
   return async function recordSessionStatus(input: RecordSessionStatusInput): Promise<void> {
-    await deps.db.transaction().execute(async (trx) => {
+    await inTransaction(deps.db, async (trx) => {
       // A workflow started without the API (a test, a script) has no projection row: there is nothing to mirror.
       if ((await getSession(trx, input.sessionId)) === undefined) {
         warn('no sessions row to record the status in', { sessionId: input.sessionId, status: input.status });

@@ -5,6 +5,7 @@ import type { FaceMatchResult } from '../../definitions';
 import type { Db } from '../database';
 import type { FaceSimilarityTable } from '../schema';
 import { finishInferenceRun, startInferenceRun } from './inference-runs';
+import { inTransaction } from './transaction';
 
 export type StoredFaceMatch = Omit<FaceMatchResult, 'reused'>;
 
@@ -75,7 +76,7 @@ function toRecord(row: Selectable<FaceSimilarityTable>): FaceSimilarityRecord {
  * Otherwise the row is read: completed (reuse its result) or busy (another live holder).
  */
 export async function claimFaceSimilarity(db: Db, req: ClaimRequest): Promise<ClaimOutcome> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const inserted = await trx
       .insertInto('face_similarity')
       .values({
@@ -156,7 +157,7 @@ export async function completeFaceSimilarity(
   db: Db,
   input: { idempotencyKey: string; holder: string; runId: string; result: StoredFaceMatch },
 ): Promise<'completed' | 'lost'> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const done = await trx
       .updateTable('face_similarity')
       .set({ status: 'completed', result: JSON.stringify(input.result), completed_at: sql<Date>`now()` })
@@ -184,7 +185,7 @@ export async function releaseFaceSimilarity(
   db: Db,
   input: { idempotencyKey: string; holder: string; runId: string; error: string },
 ): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await trx
       .updateTable('face_similarity')
       .set({ lease_expires_at: sql<Date>`now() - interval '1 millisecond'` })

@@ -8,3 +8,4 @@ export * from './tenants';
 export * from './operators';
 export * from './reviews';
 export * from './webhook-deliveries';
+export * from './transaction';

@@ -83,6 +83,34 @@ for (const [name, open] of backends) {
       });
     });
 
+    if (name === 'postgres') {
+      void test('claims wait on an uncommitted claim of the same key, then see it (no check-then-insert window)', async () => {
+        const key = uniqueId('fs');
+        const sessionId = uniqueId('ses');
+        let waiting: Promise<unknown[]> | undefined;
+        let settledEarly = false;
+        await t.db.transaction().execute(async (trx) => {
+          const first = await claimFaceSimilarity(trx, claimRequest(key, sessionId, 'w0/a#1/first'));
+          assert.equal(first.kind, 'acquired');
+          // Five claims on other pool connections: the unique index makes them wait for this transaction.
+          waiting = Promise.all(
+            Array.from({ length: 5 }, (_, i) =>
+              claimFaceSimilarity(t.db, claimRequest(key, sessionId, `w${i + 1}/a#1/x`)),
+            ),
+          );
+          void waiting.then(() => (settledEarly = true));
+          await new Promise((resolve) => setTimeout(resolve, 300));
+        });
+        assert.equal(settledEarly, false, 'no claim could decide before the first one committed');
+        const outcomes = (await waiting) as Array<{ kind: string }>;
+        assert.deepEqual(
+          outcomes.map((o) => o.kind),
+          ['busy', 'busy', 'busy', 'busy', 'busy'],
+        );
+        assert.equal((await listInferenceRuns(t.db, { idempotencyKey: key })).length, 1);
+      });
+    }
+
     void test('a completed key returns the stored result and starts no run', async () => {
       const key = uniqueId('fs');
       const sessionId = uniqueId('ses');
