@@ -79,8 +79,9 @@ function errorHandler(err: FastifyError | Error, request: FastifyRequest, reply:
     return reply.code(500).send(errorBody('INTERNAL_ERROR', 'internal error'));
   }
   if (apiError.statusCode >= 500) request.log.warn({ err }, apiError.message);
-  // An oversized upload is refused before its body is read; closing the connection stops the client sending it.
-  if (apiError.statusCode === 413) reply.header('connection', 'close');
+  // A refused upload (too large, unauthorized, closed session) is answered before its body is read; closing the
+  // connection stops the client sending it, instead of Node reading and discarding up to 50 MB to keep it alive.
+  if (!request.raw.complete) reply.header('connection', 'close');
   if (apiError.retryAfterSeconds !== undefined)
     reply.header('retry-after', String(apiError.retryAfterSeconds));
   return reply.code(apiError.statusCode).send(errorBody(apiError.code, apiError.message));

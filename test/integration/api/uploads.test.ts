@@ -1,10 +1,30 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import http from 'node:http';
 import { Readable } from 'node:stream';
 import { bearer, createSession, startHarness, upload, type Harness } from './harness';
 import { eventually } from '../../helpers/temporal';
 import { workflowIdFor } from '../../../src/definitions';
+
+/** node:http, so hop-by-hop headers such as Connection stay visible. */
+function rawRequest(base: string, method: string, path: string, body?: Buffer) {
+  return new Promise<{ status: number; connection: string | undefined }>((resolve, reject) => {
+    const req = http.request(
+      new URL(path, base),
+      { method, headers: { authorization: 'Bearer kyc_sk_wrong' } },
+      (res) => {
+        res.resume();
+        resolve({ status: res.statusCode ?? 0, connection: res.headers.connection });
+      },
+    );
+    // The server may close while we still write: that is the point, not a failure.
+    req.on('error', (err) =>
+      err.message.includes('EPIPE') || err.message.includes('ECONNRESET') ? undefined : reject(err),
+    );
+    req.end(body);
+  });
+}
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const ID_LIMIT = 200_000;
@@ -118,6 +138,19 @@ void describe('uploads API', () => {
     assert.equal(res.status, 413);
     assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'FILE_TOO_LARGE');
     assert.deepEqual((await getSession(id)).json().files, {});
+
+    // A refused upload closes the connection rather than draining the body; a refused bodyless request does not.
+    const refused = await rawRequest(
+      address,
+      'PUT',
+      `/v1/sessions/${id}/files/id_image`,
+      Buffer.alloc(1_000_000),
+    );
+    assert.equal(refused.status, 401);
+    assert.equal(refused.connection, 'close');
+    const bodyless = await rawRequest(address, 'GET', `/v1/sessions/${id}`);
+    assert.equal(bodyless.status, 401);
+    assert.notEqual(bodyless.connection, 'close');
 
     // Chunked and within the limit: accepted.
     const ok = await fetch(`${address}/v1/sessions/${id}/files/id_image`, {
