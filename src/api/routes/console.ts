@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
+import type { temporal } from '@temporalio/proto';
 import { getSession } from '../../db/repositories/sessions';
 import type { ApiContext } from '../context';
 import { ApiError } from '../errors';
@@ -14,7 +14,6 @@ import { errors, sessionIdParam } from '../schemas';
 import { sendPage, webRoot } from './capture';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
-const EventType = temporal.api.enums.v1.EventType;
 
 export interface TimelineEntry {
   eventId: number;
@@ -240,6 +239,16 @@ function describe(
   return activityOutcome(e, scheduled);
 }
 
+/** ACTIVITY_TASK_SCHEDULED from activityTaskScheduledEventAttributes: no runtime dependency on the proto enums. */
+function eventTypeName(e: HistoryEvent): string {
+  const key = Object.keys(e).find((k) => k.endsWith('EventAttributes') && e[k as keyof HistoryEvent] != null);
+  if (key === undefined) return 'UNSPECIFIED';
+  return key
+    .replace(/EventAttributes$/, '')
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toUpperCase();
+}
+
 /** Maps a workflow history to the events an operator cares about; workflow-task bookkeeping is left out. */
 export function timelineFromHistory(events: HistoryEvent[]): TimelineEntry[] {
   const scheduled: Scheduled = new Map();
@@ -247,7 +256,7 @@ export function timelineFromHistory(events: HistoryEvent[]): TimelineEntry[] {
   for (const e of events) {
     const d = describe(e, scheduled);
     if (d === null) continue;
-    const type = (EventType[e.eventType ?? 0] ?? 'EVENT_TYPE_UNSPECIFIED').replace(/^EVENT_TYPE_/, '');
+    const type = eventTypeName(e);
     out.push({ eventId: num(e.eventId), time: eventTime(e), type, ...d });
   }
   return out;
