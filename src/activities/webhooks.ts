@@ -4,6 +4,8 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../db/database';
 import type { WebhookEvent } from '../definitions';
+import { getTenant } from '../db/repositories/tenants';
+import { insertWebhookDelivery } from '../db/repositories/webhook-deliveries';
 import { SIGNATURE_HEADER, signatureHeader } from '../webhooks/signature';
 
 export interface WebhookDeps {
@@ -78,39 +80,22 @@ export function createWebhookActivities(deps: { db: Db; webhooks?: WebhookDeps }
   const timeoutMs = (deps.webhooks?.timeoutSeconds ?? 10) * 1000;
   const userAgent = deps.webhooks?.userAgent ?? 'kyc-orchestrator-webhooks/1';
 
-  async function record(
-    event: WebhookEvent,
-    tenantId: string,
-    url: string,
-    attempt: number,
-    o: AttemptOutcome,
-  ) {
-    await deps.db
-      .insertInto('webhook_deliveries')
-      .values({
-        event_id: event.id,
-        session_id: event.sessionId,
-        tenant_id: tenantId,
-        url,
-        attempt,
-        status_code: o.statusCode,
-        error: o.error,
-        duration_ms: o.durationMs,
-      })
-      .execute();
-  }
+  const record = (event: WebhookEvent, tenantId: string, url: string, attempt: number, o: AttemptOutcome) =>
+    insertWebhookDelivery(deps.db, {
+      eventId: event.id,
+      sessionId: event.sessionId,
+      tenantId,
+      url,
+      attempt,
+      ...o,
+    });
 
   async function deliverWebhook(event: WebhookEvent): Promise<WebhookDeliveryResult> {
     const tenantId = await findTenantId(deps.db, event);
-    const tenant = tenantId
-      ? await deps.db
-          .selectFrom('tenants')
-          .select(['webhook_url', 'webhook_secrets'])
-          .where('id', '=', tenantId)
-          .executeTakeFirst()
-      : undefined;
-    if (!tenantId || !tenant?.webhook_url) return { delivered: false, skipped: 'NO_WEBHOOK_URL' };
-    const secrets = tenant.webhook_secrets ?? [];
+    const tenant = tenantId === undefined ? undefined : await getTenant(deps.db, tenantId);
+    if (tenantId === undefined || !tenant?.webhookUrl) return { delivered: false, skipped: 'NO_WEBHOOK_URL' };
+    const url = tenant.webhookUrl;
+    const secrets = tenant.webhookSecrets;
     if (secrets.length === 0) return { delivered: false, skipped: 'NO_WEBHOOK_SECRET' };
 
     const attempt = currentAttempt();
@@ -121,14 +106,14 @@ export function createWebhookActivities(deps: { db: Db; webhooks?: WebhookDeps }
       'kyc-event-id': event.id,
       [SIGNATURE_HEADER]: signatureHeader(body, secrets),
     };
-    const outcome = await post(tenant.webhook_url, body, headers, timeoutMs);
-    await record(event, tenantId, tenant.webhook_url, attempt, outcome);
+    const outcome = await post(url, body, headers, timeoutMs);
+    await record(event, tenantId, url, attempt, outcome);
     if (outcome.error === null && outcome.statusCode !== null) {
       return { delivered: true, statusCode: outcome.statusCode, attempt };
     }
     // Retryable on purpose: a receiver that is down or answers an error may be fixed within the retry window.
     throw ApplicationFailure.retryable(
-      `webhook delivery of ${event.id} to ${tenant.webhook_url} failed: ${outcome.error}`,
+      `webhook delivery of ${event.id} to ${url} failed: ${outcome.error}`,
       WEBHOOK_FAILURE_TYPE,
       { eventId: event.id, attempt, statusCode: outcome.statusCode },
     );
