@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Runs the test tiers with node:test. `npm test` runs every tier; `npm test -- unit` one tier.
+// Runs the test tiers with node:test. `npm test` runs every tier; `npm test -- unit` one tier;
+// `npm test -- test/integration/workflow` a directory or file.
 // Tiers run one after another: integration and e2e tests share one Temporal dev server and one Postgres.
 // With TEMPORAL_ADDRESS unset, this script starts that dev server (in memory, free port), exports its address to
 // the tests and always stops it; it also makes sure the test database exists before any test touches it.
@@ -13,8 +14,11 @@ const allTiers = ['unit', 'replay', 'integration', 'e2e'];
 const tiersNeedingServices = new Set(['integration', 'e2e']);
 const DEFAULT_TEST_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/kyc_test';
 
-const tiers = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-const selected = tiers.length > 0 ? tiers : allTiers;
+const args = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const isPath = (a) => a.includes('/') || a.endsWith('.ts');
+const paths = args.filter(isPath);
+const tiers = args.filter((a) => !isPath(a));
+const selected = tiers.length > 0 || paths.length > 0 ? tiers : allTiers;
 
 function findTests(dir) {
   if (!existsSync(dir)) return [];
@@ -55,7 +59,9 @@ async function ensureTestDatabase(url) {
 }
 
 async function startServices(env) {
-  const needs = selected.some((t) => tiersNeedingServices.has(t));
+  const needs =
+    selected.some((t) => tiersNeedingServices.has(t)) ||
+    paths.some((p) => [...tiersNeedingServices].some((t) => p.replace(/^\.\//, '').startsWith(`test/${t}`)));
   if (!needs) return null;
   env.DATABASE_URL = env.DATABASE_URL || DEFAULT_TEST_DATABASE_URL;
   await ensureTestDatabase(env.DATABASE_URL);
@@ -85,9 +91,12 @@ function runNodeTest(files, env) {
 }
 
 async function main() {
-  const files = selected.flatMap((t) => findTests(join('test', t)).sort());
+  const fromPaths = paths.flatMap((p) =>
+    existsSync(p) && statSync(p).isDirectory() ? findTests(p).sort() : [p],
+  );
+  const files = [...selected.flatMap((t) => findTests(join('test', t)).sort()), ...fromPaths];
   if (files.length === 0) {
-    console.error(`no test files for tiers: ${selected.join(', ')}`);
+    console.error(`no test files for: ${args.join(', ') || allTiers.join(', ')}`);
     return 1;
   }
   const env = { ...process.env, NODE_ENV: 'test' };
