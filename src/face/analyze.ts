@@ -58,8 +58,13 @@ type AnalyzerConfig = Pick<
   'descriptor' | 'minFacePixels' | 'minQuality' | 'secondFaceAreaRatio' | 'framesUsed'
 >;
 
-/** Weight of face-api's descriptor in the fused cosine similarity (faceres gets the rest). */
-export const FUSION_WEIGHT_FACEAPI = 0.5;
+/** Weight of face-api's descriptor in the fused cosine similarity (faceres gets the rest); best fused on dev. */
+export const FUSION_WEIGHT_FACEAPI = 0.8;
+/**
+ * Level the eyes before computing face-api's descriptor? Measured on the dev pairs: without rotation 98.89%
+ * best accuracy (EER 1.78%), with rotation 98.33% (EER 2.00%); face-api's own pipeline does not rotate either.
+ */
+export const ALIGN_ROTATE = false;
 const CHIP = 150;
 
 interface Held {
@@ -132,7 +137,7 @@ export class Analyzer {
         tf.cast(tf.tensor3d(frame.data, [frame.height, frame.width, 3], 'int32'), 'float32'),
         0,
       );
-      const m = tf.tensor2d([dlibChipMatrix(pts, CHIP, true)], [1, 8]);
+      const m = tf.tensor2d([dlibChipMatrix(pts, CHIP, ALIGN_ROTATE)], [1, 8]);
       const out = tf.image.transform(img as Tensor4D, m, 'bilinear', 'constant', 0, [CHIP, CHIP]);
       return tf.squeeze(out, [0]) as Tensor3D;
     });

@@ -8,12 +8,15 @@ const unit = (def: number) => z.coerce.number().min(0).max(1).default(def);
 
 export const faceConfigSchema = z.object({
   backend: z.enum(['wasm', 'tensorflow', 'cpu']).default('wasm'),
-  /** Descriptor used for matching; 'fused' is the calibrated default, the others exist for comparison. */
-  descriptor: z.enum(['fused', 'faceapi', 'faceres']).default('fused'),
-  /** Cosine similarity below which the faces are declared different. */
-  thresholdDecline: num(0.5),
+  /**
+   * Descriptor used for matching: face-api's 128-d ResNet on dlib-style chips with flip augmentation (the
+   * calibrated default). 'fused' and 'faceres' exist for comparison; their thresholds differ (see the docs).
+   */
+  descriptor: z.enum(['faceapi', 'fused', 'faceres']).default('faceapi'),
+  /** Cosine similarity below which the faces are declared different (calibrated for 'faceapi'). */
+  thresholdDecline: num(0.895),
   /** Cosine similarity at or above which the faces are declared the same (review in between). */
-  thresholdApprove: num(0.6),
+  thresholdApprove: num(0.925),
   ffmpegPath: z.string().optional(),
   ffprobePath: z.string().optional(),
   humanModelsDir: z.string().optional(),
@@ -35,7 +38,7 @@ export const faceConfigSchema = z.object({
   /** A second face at least this fraction of the main face's area counts as another person in view. */
   secondFaceAreaRatio: unit(0.35),
   /** Lowest similarity between the main faces of two used frames before the identity is deemed changed. */
-  minFrameConsistency: num(0.45),
+  minFrameConsistency: num(0.87),
   /** Liveness policy: signals below *Fail are high risk, below *Warn medium risk. */
   antispoofFail: unit(0.15),
   antispoofWarn: unit(0.4),

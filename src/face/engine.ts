@@ -54,14 +54,6 @@ function toRgb(f: VideoFrame): RgbFrame {
   return { data: f.data, width: f.width, height: f.height };
 }
 
-function templateOf(described: Described[]): number[] | null {
-  if (described.length === 0) return null;
-  const dim = described[0]?.descriptor.length ?? 0;
-  const sum = new Array<number>(dim).fill(0);
-  for (const d of described) d.descriptor.forEach((x, i) => (sum[i] = (sum[i] as number) + x));
-  return sum;
-}
-
 function minPairwise(vectors: number[][]): number | null {
   if (vectors.length < 2) return null;
   let min = Infinity;
@@ -93,8 +85,11 @@ export function measure(
     (c) => !idDesc || cosine(idDesc, c.descriptor) < cfg.thresholdApprove,
   );
   const usedDescribed = vA.used.map((i) => vA.described[i]).filter((d): d is Described => !!d);
-  const template = templateOf(usedDescribed);
-  const similarity = idDesc && template ? cosine(idDesc, template) : null;
+  // Mean of per-frame similarities, not similarity to an averaged template: the descriptors are not centred,
+  // so averaging pulls any template towards the mean face and inflates impostor scores above the pair-calibrated
+  // thresholds. A mean of single-pair scores keeps the calibrated meaning and only reduces variance.
+  const perFrame = idDesc ? usedDescribed.map((d) => cosine(idDesc, d.descriptor)) : [];
+  const similarity = perFrame.length ? perFrame.reduce((a, b) => a + b, 0) / perFrame.length : null;
   const mains = vA.frames.map((f) => f.faces[f.mainIndex]);
   const signals: Omit<LivenessSignals, 'risk'> = {
     antispoof: median(usedDescribed.map((d) => d.antispoof)),
@@ -200,11 +195,10 @@ class Engine implements FaceEngine {
     const lap = (name: string, since: number): number =>
       (timings[name] = Math.round(performance.now() - since));
     const inf = await this.live();
-    const limits = { ...cfg, maxImageBytes: cfg.maxImageBytes };
     onProgress?.('decode');
     const idTask = (async () => {
       const t = performance.now();
-      const img = await decodeImage(input.idImagePath, limits);
+      const img = await decodeImage(input.idImagePath, cfg);
       lap('decodeIdMs', t);
       const t2 = performance.now();
       const a = await inf.analyzeId(img, {}, signal);
@@ -280,8 +274,6 @@ export type EngineWithStats = FaceEngine & {
 /** Loads the models once (in the inference thread) and returns a reusable engine. */
 export async function createFaceEngine(config: Partial<FaceEngineConfig> = {}): Promise<EngineWithStats> {
   const cfg = resolveFaceConfig(config);
-  if (cfg.ffmpegPath) process.env.FFMPEG_PATH = cfg.ffmpegPath;
-  if (cfg.ffprobePath) process.env.FFPROBE_PATH = cfg.ffprobePath;
   const inf = await startInference(cfg).catch((err: unknown) => {
     throw err instanceof MediaError
       ? err

@@ -7,6 +7,13 @@ export function resolveFfmpegPath(env: NodeJS.ProcessEnv = process.env): string 
   return (require('@ffmpeg-installer/ffmpeg') as { path: string }).path;
 }
 
+/** ffprobe likewise; FFPROBE_PATH overrides it. */
+export function resolveFfprobePath(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.FFPROBE_PATH) return env.FFPROBE_PATH;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('@ffprobe-installer/ffprobe') as { path: string }).path;
+}
+
 export interface RunResult {
   code: number | null;
   signal: NodeJS.Signals | null;

@@ -2,7 +2,7 @@
 // before decoding; then a bounded number of frames is decoded across the whole clip by ffmpeg.
 import { stat } from 'node:fs/promises';
 import { MediaError, TransientFaceError } from './errors';
-import { resolveFfmpegPath, runBinary } from './ffmpeg';
+import { resolveFfmpegPath, resolveFfprobePath, runBinary } from './ffmpeg';
 import { readHead } from './image';
 import { sniffMediaType } from './media-type';
 
@@ -11,6 +11,8 @@ export interface VideoLimits {
   maxVideoBytes: number;
   maxVideoPixels: number;
   ffmpegTimeoutMs: number;
+  ffmpegPath?: string;
+  ffprobePath?: string;
 }
 
 export interface VideoInfo {
@@ -31,11 +33,7 @@ export interface VideoFrame {
 
 const ALLOWED_CODECS = new Set(['h264', 'hevc', 'vp8', 'vp9', 'av1', 'mpeg4', 'mjpeg']);
 
-export function resolveFfprobePath(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.FFPROBE_PATH) return env.FFPROBE_PATH;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require('@ffprobe-installer/ffprobe') as { path: string }).path;
-}
+export { resolveFfprobePath };
 
 async function checkFile(file: string, limits: VideoLimits): Promise<void> {
   const st = await stat(file).catch(() => null);
@@ -80,7 +78,10 @@ export async function probeVideo(
 ): Promise<VideoInfo> {
   await checkFile(file, limits);
   const args = ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file];
-  const res = await runBinary(resolveFfprobePath(), args, { timeoutMs: limits.ffmpegTimeoutMs, signal });
+  const res = await runBinary(limits.ffprobePath ?? resolveFfprobePath(), args, {
+    timeoutMs: limits.ffmpegTimeoutMs,
+    signal,
+  });
   if (killedBySomeoneElse(res)) throw new TransientFaceError(`ffprobe killed (${res.signal})`);
   if (res.code !== 0)
     throw new MediaError('CORRUPT_MEDIA', `selfie video unreadable: ${res.stderr.trim()}`, 'selfie_video');
@@ -98,11 +99,13 @@ export async function probeVideo(
       'selfie_video',
     );
   }
-  const duration = Number(json.format?.duration ?? v.duration ?? NaN);
-  if (Number.isFinite(duration) && duration > limits.maxVideoSeconds) {
+  let duration = Number(json.format?.duration ?? v.duration ?? NaN);
+  // Browser MediaRecorder WebM carries no duration: read packet timestamps (no decoding) instead.
+  if (!Number.isFinite(duration)) duration = await durationFromPackets(file, limits, signal);
+  if (duration > limits.maxVideoSeconds) {
     throw new MediaError(
       'VIDEO_TOO_LONG',
-      `selfie video lasts ${duration.toFixed(1)} s, limit ${limits.maxVideoSeconds} s`,
+      `selfie video lasts ${Number.isFinite(duration) ? duration.toFixed(1) : 'too long to measure'} s, limit ${limits.maxVideoSeconds} s`,
       'selfie_video',
     );
   }
@@ -116,6 +119,39 @@ export async function probeVideo(
     codec: v.codec_name ?? '',
     rotation,
   };
+}
+
+async function durationFromPackets(file: string, limits: VideoLimits, signal?: AbortSignal): Promise<number> {
+  const args = [
+    '-v',
+    'error',
+    '-select_streams',
+    'v:0',
+    '-show_entries',
+    'packet=pts_time',
+    '-of',
+    'csv=p=0',
+    file,
+  ];
+  const res = await runBinary(limits.ffprobePath ?? resolveFfprobePath(), args, {
+    timeoutMs: limits.ffmpegTimeoutMs,
+    maxStdoutBytes: 8 * 1024 * 1024,
+    signal,
+  });
+  if (killedBySomeoneElse(res) && !res.stderr.includes('stdout limit'))
+    throw new TransientFaceError('ffprobe killed');
+  const times = res.stdout
+    .toString('utf8')
+    .split('\n')
+    .map((l) => Number(l.split(',')[0]))
+    .filter(Number.isFinite);
+  // Too many packets to list within the limit is itself a sign of a very long clip.
+  if (res.stderr.includes('stdout limit')) return Infinity;
+  return times.length ? times.reduce((a, b) => Math.max(a, b), 0) : NaN;
+}
+
+function lastLine(s: string): string {
+  return s.trim().split('\n').at(-1) ?? '';
 }
 
 /** Output frame size: long side at most maxSide, even numbers for the scaler; ffmpeg applies rotation itself. */
@@ -148,7 +184,7 @@ export async function extractFrames(
   args.push('-vf', `fps=${rate.toFixed(6)}:start_time=0,scale=${w}:${h}`, '-frames:v', String(count));
   args.push('-f', 'rawvideo', '-pix_fmt', 'rgb24', '-');
   const frameBytes = w * h * 3;
-  const res = await runBinary(resolveFfmpegPath(), args, {
+  const res = await runBinary(limits.ffmpegPath ?? resolveFfmpegPath(), args, {
     timeoutMs: limits.ffmpegTimeoutMs,
     maxStdoutBytes: frameBytes * (count + 1),
     signal: opts.signal,
@@ -156,10 +192,12 @@ export async function extractFrames(
   if (opts.signal?.aborted) throw new TransientFaceError('aborted');
   if (killedBySomeoneElse(res)) throw new TransientFaceError(`ffmpeg killed (${res.signal}) while decoding`);
   const n = Math.floor(res.stdout.length / frameBytes);
-  if (res.code !== 0 && n === 0) {
+  // A decode error anywhere (truncated upload, damaged stream) makes the whole clip suspect: refuse it
+  // rather than judge a person on whatever frames happened to decode.
+  if (res.code !== 0 || /partial file|Invalid data|Invalid NAL/i.test(res.stderr)) {
     throw new MediaError(
       'CORRUPT_MEDIA',
-      `selfie video cannot be decoded: ${res.stderr.trim()}`,
+      `selfie video cannot be decoded: ${lastLine(res.stderr)}`,
       'selfie_video',
     );
   }

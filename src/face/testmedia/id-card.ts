@@ -8,6 +8,8 @@ export interface IdCardOptions {
   dateOfBirth?: string;
   /** Small, faded second portrait as printed on many cards (default true). */
   ghost?: boolean;
+  /** Print no portrait at all (and no ghost): a card without a face. */
+  noPortrait?: boolean;
   /** A second full-size portrait of someone else: an invalid card with two large faces. */
   secondPortraitPath?: string;
   /** Scales the main portrait (e.g. 0.25 for an unreadably small face). */
@@ -85,7 +87,6 @@ async function render(photoPath: string, opts: IdCardOptions): Promise<Buffer> {
   const pw = Math.round(300 * scale);
   const ph = Math.round(380 * scale);
   const layers: OverlayOptions[] = [
-    { input: await portrait(photoPath, pw, ph), left: 40, top: 130 },
     {
       input: textLayer({
         name,
@@ -94,7 +95,10 @@ async function render(photoPath: string, opts: IdCardOptions): Promise<Buffer> {
       }),
     },
   ];
-  if (opts.ghost ?? true) layers.push({ input: await ghostPortrait(photoPath), left: 880, top: 460 });
+  if (!opts.noPortrait) layers.push({ input: await portrait(photoPath, pw, ph), left: 40, top: 130 });
+  if ((opts.ghost ?? true) && !opts.noPortrait) {
+    layers.push({ input: await ghostPortrait(photoPath), left: 880, top: 460 });
+  }
   if (opts.secondPortraitPath) {
     layers.push({ input: await portrait(opts.secondPortraitPath, 260, 330), left: 700, top: 130 });
   }

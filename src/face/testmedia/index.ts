@@ -11,3 +11,4 @@ export {
   type SamplePair,
 } from './dataset';
 export { makeSample, type SampleFiles } from './sample';
+export { pixelBombPng, truncated, longVideo, facelessVideo, audioOnlyMp4, writeTo } from './hostile';

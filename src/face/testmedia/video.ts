@@ -18,10 +18,15 @@ export interface SelfieVideoOptions {
   blur?: number;
   /** Scales the face relative to the frame (0.15 = tiny face far from the camera). */
   faceScale?: number;
+  /** Photos of a second person shown beside the first at a similar size (two people in the selfie). */
+  secondPhotos?: string[];
 }
+
+type Resolved = Required<Omit<SelfieVideoOptions, 'format' | 'secondPhotos'>> & { secondPhotos: string[] };
 
 interface FramePlan {
   photo: string;
+  second?: string;
   zoom: number;
   dx: number;
   dy: number;
@@ -29,14 +34,19 @@ interface FramePlan {
 }
 
 /** Each photo gets an equal slice of the clip; within it the head sways, nods and leans a little. */
-function planFrames(photos: string[], opts: Required<Omit<SelfieVideoOptions, 'format'>>): FramePlan[] {
+function planFrames(photos: string[], opts: Resolved): FramePlan[] {
   const total = Math.max(1, Math.round(opts.seconds * opts.fps));
   return Array.from({ length: total }, (_, i) => {
     const t = i / opts.fps;
     const photo = photos[Math.min(photos.length - 1, Math.floor((i / total) * photos.length))] as string;
     const m = opts.motion;
+    const second =
+      opts.secondPhotos[
+        Math.min(opts.secondPhotos.length - 1, Math.floor((i / total) * opts.secondPhotos.length))
+      ];
     return {
       photo,
+      second,
       zoom: 1 + 0.06 * m * Math.sin(2 * Math.PI * 0.35 * t),
       dx: 0.05 * m * Math.sin(2 * Math.PI * 0.5 * t),
       dy: 0.03 * m * Math.sin(2 * Math.PI * 0.8 * t + 1),
@@ -45,10 +55,7 @@ function planFrames(photos: string[], opts: Required<Omit<SelfieVideoOptions, 'f
   });
 }
 
-async function renderFrame(
-  plan: FramePlan,
-  o: Required<Omit<SelfieVideoOptions, 'format'>>,
-): Promise<Buffer> {
+async function renderFrame(plan: FramePlan, o: Resolved): Promise<Buffer> {
   const { width: W, height: H } = o;
   const face = Math.round(Math.min(W, H) * o.faceScale * plan.zoom);
   const rotated = await sharp(plan.photo)
@@ -59,7 +66,19 @@ async function renderFrame(
   const backdrop = await backdropFor(plan.photo, W, H);
   const left = Math.round(W / 2 - rotated.info.width / 2 + plan.dx * W);
   const top = Math.round(H * 0.45 - rotated.info.height / 2 + plan.dy * H);
-  let img = sharp(backdrop).composite([{ input: rotated.data, left: clamp(left, W), top: clamp(top, H) }]);
+  const layers = [{ input: rotated.data, left: clamp(left, W), top: clamp(top, H) }];
+  if (plan.second) {
+    // Two people side by side: the first face moves left, the second sits right at a similar size.
+    const size = Math.round(face * 0.9);
+    const other = await sharp(plan.second).resize(size, size).png().toBuffer();
+    layers[0] = { input: rotated.data, left: clamp(Math.round(left - W * 0.22), W), top: clamp(top, H) };
+    layers.push({
+      input: other,
+      left: clamp(Math.round(W * 0.72 - size / 2), W),
+      top: clamp(Math.round(H * 0.45 - size / 2), H),
+    });
+  }
+  let img = sharp(backdrop).composite(layers);
   if (o.blur > 0) img = sharp(await img.png().toBuffer()).blur(o.blur);
   if (o.brightness !== 1) img = sharp(await img.png().toBuffer()).modulate({ brightness: o.brightness });
   return img.removeAlpha().raw().toBuffer();
@@ -83,7 +102,7 @@ function clamp(v: number, size: number): number {
   return Math.max(-size, Math.min(size, v));
 }
 
-function withDefaults(opts: SelfieVideoOptions): Required<Omit<SelfieVideoOptions, 'format'>> {
+function withDefaults(opts: SelfieVideoOptions): Resolved {
   return {
     seconds: opts.seconds ?? 5,
     fps: opts.fps ?? 15,
@@ -93,13 +112,11 @@ function withDefaults(opts: SelfieVideoOptions): Required<Omit<SelfieVideoOption
     brightness: opts.brightness ?? 1,
     blur: opts.blur ?? 0,
     faceScale: opts.faceScale ?? 0.8,
+    secondPhotos: opts.secondPhotos ?? [],
   };
 }
 
-async function* frames(
-  photos: string[],
-  o: Required<Omit<SelfieVideoOptions, 'format'>>,
-): AsyncIterable<Buffer> {
+async function* frames(photos: string[], o: Resolved): AsyncIterable<Buffer> {
   for (const plan of planFrames(photos, o)) yield await renderFrame(plan, o);
 }
 

@@ -29,7 +29,7 @@ void describe('face config', () => {
     const a = pipelineVersionFor(resolveFaceConfig());
     assert.equal(a, pipelineVersionFor(resolveFaceConfig()));
     assert.notEqual(a, pipelineVersionFor(resolveFaceConfig({ thresholdApprove: 0.99 })));
-    assert.match(a, /^face-\d+\.fused\.[0-9a-f]{12}$/);
+    assert.match(a, /^face-\d+\.faceapi\.[0-9a-f]{12}$/);
   });
 });
 
