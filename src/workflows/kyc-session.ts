@@ -147,16 +147,20 @@ export async function kycSession(input: KycSessionInput): Promise<KycSessionStat
     return bothFiles();
   };
 
+  // A function, not the variable, so TypeScript does not keep its narrowing across the awaits below.
+  const currentReview = (): ReviewRecord | undefined => review;
+
   const awaitReview = async (): Promise<ReviewRecord | 'timed_out'> => {
-    const got = await condition(() => review !== undefined, `${input.settings.reviewDeadlineSeconds}s`);
-    if (got && review !== undefined) return review;
+    await condition(() => currentReview() !== undefined, `${input.settings.reviewDeadlineSeconds}s`);
+    const early = currentReview();
+    if (early !== undefined) return early;
     if (input.settings.reviewDeadlinePolicy === 'decline') return 'timed_out';
     // Escalation keeps the session open for a reviewer and makes it visible as overdue.
     const current = state.decision;
     if (current !== null) state.decision = { ...current, reasons: [...current.reasons, 'REVIEW_ESCALATED'] };
     await record();
-    await condition(() => review !== undefined);
-    return review as unknown as ReviewRecord;
+    await condition(() => currentReview() !== undefined);
+    return currentReview() ?? 'timed_out';
   };
 
   const decideAfterReview = async (faceDecision: Decision): Promise<void> => {
