@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bearer, createSession, startHarness, upload, type Harness } from './harness';
+import { eventually } from '../../helpers/temporal';
 
 // No worker at first: the session's workflow cannot answer, so the API must say so instead of hanging or
 // pretending, and the same upload must succeed once a worker is back.
@@ -20,7 +21,11 @@ void describe('API without workers, and body-level errors', () => {
     assert.equal(res.json().error.code, 'TEMPORAL_UNAVAILABLE');
 
     await h.startWorkers();
-    const retry = await upload(h, id, 'id_image', h.media.jpeg);
+    // What a client does with a 503: send the same request again (it is idempotent) until it is answered.
+    const retry = await eventually(async () => {
+      const r = await upload(h, id, 'id_image', h.media.jpeg);
+      return r.statusCode === 503 ? undefined : r;
+    });
     assert.equal(retry.statusCode, 202, retry.body);
     const session = await h.app.inject({
       method: 'GET',
