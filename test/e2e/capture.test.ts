@@ -10,6 +10,7 @@ import type { Browser } from 'playwright-core';
 import { webhookEventIdFor } from '../../src/definitions';
 import { makeSelfieVideo, samplePair } from '../../src/face/testmedia';
 import { startReceiver, type TestReceiver } from '../integration/webhooks/receiver';
+import { accessibilityProblems } from './a11y';
 import { browserSkipReason, launchChromium } from './browser';
 import { browserMedia, screenshotPath, type BrowserMedia } from './media';
 import { startE2EStack, type E2EStack } from './stack';
@@ -73,6 +74,7 @@ void describe('capture page in a real browser', { skip: browserSkipReason() }, (
       await page.getByRole('button', { name: /Record$/ }).waitFor();
       await page.waitForTimeout(800); // let the fake camera deliver a frame for the screenshot
       await page.screenshot({ path: screenshotPath('capture-camera.png') });
+      assert.deepEqual(await accessibilityProblems(page), [], 'selfie step passes axe (WCAG 2.1 A/AA)');
       await page.getByRole('button', { name: /Record$/ }).click();
       await page.getByRole('button', { name: 'Use this video' }).click({ timeout: 30_000 });
 
@@ -92,6 +94,7 @@ void describe('capture page in a real browser', { skip: browserSkipReason() }, (
       assert.equal(shown, final.status, 'the page shows the status the API reports');
       assert.equal(final.status, 'approved', `decision: ${JSON.stringify(final.decision)}`);
       assert.equal(await page.getByRole('heading', { name: 'You are verified' }).count(), 1);
+      assert.deepEqual(await accessibilityProblems(page), [], 'result step passes axe (WCAG 2.1 A/AA)');
       assert.equal(
         final.files.selfie_video?.mediaType,
         'video/webm',

@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { makeSelfieVideo, samplePair } from '../../src/face/testmedia';
+import { accessibilityProblems } from './a11y';
 import { browserSkipReason, launchChromium } from './browser';
 import { browserMedia, screenshotPath } from './media';
 import { startE2EStack, type E2EStack } from './stack';
@@ -83,10 +84,13 @@ void describe('operator console in a real browser', { skip: browserSkipReason() 
       const problems: string[] = [];
       page.on('pageerror', (e) => problems.push(String(e)));
       await page.goto(`${stack.url}/console`);
+      await page.getByRole('heading', { name: 'Operator sign-in' }).waitFor();
+      assert.deepEqual(await accessibilityProblems(page), [], 'sign-in passes axe (WCAG 2.1 A/AA)');
       await page.getByLabel('Username').fill('admin');
       await page.getByLabel('Password').fill(stack.operatorPassword);
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.getByRole('heading', { name: 'Sessions' }).waitFor();
+      assert.deepEqual(await accessibilityProblems(page), [], 'session list passes axe (WCAG 2.1 A/AA)');
 
       await page.getByLabel('Status').selectOption('needs_review');
       await page.getByLabel('Search').fill(reference);
@@ -118,6 +122,7 @@ void describe('operator console in a real browser', { skip: browserSkipReason() 
       assert.ok(audit.includes(comment));
       await page.locator('#s-timeline li', { hasText: 'Review submitted' }).waitFor();
       await page.screenshot({ path: screenshotPath('console.png'), fullPage: true });
+      assert.deepEqual(await accessibilityProblems(page), [], 'session page passes axe (WCAG 2.1 A/AA)');
 
       const final = (await stack.api('GET', `/v1/sessions/${id}`)).body as SessionBody;
       assert.equal(final.status, 'approved');
