@@ -40,10 +40,10 @@ export const faceConfigSchema = z.object({
   /** Lowest similarity between the main faces of two used frames before the identity is deemed changed. */
   minFrameConsistency: num(0.87),
   /** Liveness policy: signals below *Fail are high risk, below *Warn medium risk. */
-  antispoofFail: unit(0.15),
-  antispoofWarn: unit(0.4),
-  liveFail: unit(0.15),
-  liveWarn: unit(0.4),
+  antispoofFail: unit(0.1),
+  antispoofWarn: unit(0.3),
+  liveFail: unit(0.1),
+  liveWarn: unit(0.3),
   motionFail: unit(0.02),
   motionWarn: unit(0.05),
   /** What high and medium liveness risk do to an otherwise approved decision. */

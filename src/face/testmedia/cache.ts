@@ -4,7 +4,7 @@ import path from 'node:path';
 import { repoRoot } from './dataset';
 
 /** Bump when the generator's output changes so stale cache entries are not reused. */
-export const GENERATOR_VERSION = 'testmedia-v1';
+export const GENERATOR_VERSION = 'testmedia-v2';
 
 export function cacheDir(): string {
   const dir = path.join(repoRoot, '.tmp', 'testmedia');

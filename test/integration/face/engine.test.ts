@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import sharp from 'sharp';
 import { after, before, describe, test } from 'node:test';
 import {
   createFaceEngine,
@@ -126,8 +127,15 @@ void describe('face engine on generated media', () => {
     assertReason(await verify(genuineId, v), 'LIVENESS_FAILED', 'declined');
   });
 
-  void test('LIVENESS_UNCERTAIN: a clip too short to judge motion', async () => {
-    const v = await selfie('one-frame', [selfiePhotos[0] as string], { seconds: 1, fps: 1 });
+  void test('LIVENESS_UNCERTAIN: the face is in view too briefly to judge its motion', async () => {
+    // Five sixths of the clip show an empty wall; one sampled frame shows the applicant.
+    const wall = path.join(workDir, 'wall.png');
+    await sharp({ create: { width: 150, height: 150, channels: 3, background: '#8a9bb0' } })
+      .png()
+      .toFile(wall);
+    const v = await selfie('brief-face', [wall, wall, wall, wall, wall, selfiePhotos[0] as string], {
+      seconds: 6,
+    });
     assertReason(await verify(genuineId, v), 'LIVENESS_UNCERTAIN', 'needs_review');
   });
 
