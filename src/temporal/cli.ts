@@ -34,6 +34,7 @@ function goBinDirs(env: NodeJS.ProcessEnv): string[] {
   try {
     const gopath = execFileSync('go', ['env', 'GOPATH'], {
       encoding: 'utf8',
+      env,
       stdio: ['ignore', 'pipe', 'ignore'],
     });
     if (gopath.trim() !== '') dirs.push(path.join(gopath.trim(), 'bin'));

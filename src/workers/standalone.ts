@@ -54,7 +54,9 @@ export function exitOnFailure(promise: Promise<void>): void {
   promise.then(
     () => process.exit(0),
     (err: unknown) => {
-      console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+      // Start-up problems (missing settings, unreachable services) read best as one line; stacks on request.
+      const verbose = process.env.LOG_LEVEL === 'debug' || process.env.LOG_LEVEL === 'trace';
+      console.error(err instanceof Error ? (verbose ? (err.stack ?? err.message) : err.message) : err);
       process.exit(1);
     },
   );
