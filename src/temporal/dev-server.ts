@@ -20,6 +20,8 @@ export interface DevServerOptions {
   namespace?: string;
   logLevel?: 'debug' | 'info' | 'warn' | 'error' | 'never';
   readyTimeoutMs?: number;
+  /** Register KycStatus at start (default). Off only to stand in for a cluster that lacks them (tests). */
+  registerSearchAttributes?: boolean;
 }
 
 export interface DevServer {
@@ -49,7 +51,8 @@ function devServerArgs(o: ResolvedOptions, port: number, uiPort: number | null) 
   args.push(...(uiPort === null ? ['--headless'] : ['--ui-port', String(uiPort)]));
   if (o.namespace !== 'default') args.push('--namespace', o.namespace);
   args.push('--log-level', o.logLevel);
-  for (const [name, type] of Object.entries(REQUIRED_SEARCH_ATTRIBUTES)) {
+  const attributes = o.registerSearchAttributes ? Object.entries(REQUIRED_SEARCH_ATTRIBUTES) : [];
+  for (const [name, type] of attributes) {
     args.push('--search-attribute', `${name}=${type}`);
   }
   return args;
@@ -63,6 +66,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     namespace: options.namespace ?? 'default',
     logLevel: options.logLevel ?? 'warn',
     readyTimeoutMs: options.readyTimeoutMs ?? 60_000,
+    registerSearchAttributes: options.registerSearchAttributes ?? true,
   };
   const cli = locateTemporalCli(options.cliPath);
   if (o.dbFile !== null) mkdirSync(path.dirname(o.dbFile), { recursive: true });
@@ -94,7 +98,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
 
   const address = `${o.ip}:${port}`;
   try {
-    await waitUntilReady(address, o.namespace, o.readyTimeoutMs, exited, () => output);
+    await waitUntilReady(address, o, exited, () => output);
   } catch (err) {
     process.removeListener('exit', killOnExit);
     await stopChild(child, exited);
@@ -125,12 +129,11 @@ async function stopChild(child: ChildProcess, exited: Promise<number | null>): P
 
 async function waitUntilReady(
   address: string,
-  namespace: string,
-  timeoutMs: number,
+  o: Pick<ResolvedOptions, 'namespace' | 'readyTimeoutMs' | 'registerSearchAttributes'>,
   exited: Promise<number | null>,
   output: () => string,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = Date.now() + o.readyTimeoutMs;
   let exitCode: number | null | undefined;
   void exited.then((code) => (exitCode = code ?? -1));
   let lastError: unknown;
@@ -141,23 +144,23 @@ async function waitUntilReady(
       );
     }
     try {
-      if (await probe(address, namespace)) return;
+      if (await probe(address, o.namespace, o.registerSearchAttributes)) return;
     } catch (err) {
       lastError = err;
     }
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new DevServerError(
-    `Temporal dev server at ${address} not ready after ${timeoutMs} ms (${String(lastError)}):\n${output()}`,
+    `Temporal dev server at ${address} not ready after ${o.readyTimeoutMs} ms (${String(lastError)}):\n${output()}`,
   );
 }
 
 /** Ready means: frontend answers, the namespace exists and our search attributes are registered. */
-async function probe(address: string, namespace: string): Promise<boolean> {
+async function probe(address: string, namespace: string, withAttributes: boolean): Promise<boolean> {
   const connection = await Connection.connect({ address, connectTimeout: 1000 });
   try {
     await connection.workflowService.describeNamespace({ namespace });
-    return await hasSearchAttributes(connection, namespace);
+    return withAttributes ? await hasSearchAttributes(connection, namespace) : true;
   } finally {
     await connection.close();
   }

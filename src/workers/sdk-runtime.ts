@@ -1,6 +1,6 @@
 // The Temporal worker runtime is process-wide: install it once, before the first NativeConnection, so our own
 // signal handling decides the shutdown order (API, then workers, then connections, database, dev server).
-import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
+import { DefaultLogger, Runtime, type LogEntry, type LogLevel } from '@temporalio/worker';
 import type { Config } from '../config';
 
 const LEVELS: Record<Config['LOG_LEVEL'], LogLevel> = {
@@ -15,10 +15,21 @@ const LEVELS: Record<Config['LOG_LEVEL'], LogLevel> = {
 
 let installed = false;
 
+// The face worker runs activities only, by design; the SDK warns about that at every start.
+const EXPECTED_WARNINGS = new Set(['No workflows registered, not polling for workflow tasks']);
+
+function logEntry(entry: LogEntry): void {
+  if (EXPECTED_WARNINGS.has(entry.message)) return;
+  const line = `${new Date(Number(entry.timestampNanos / 1_000_000n)).toISOString()} [${entry.level}] ${entry.message}`;
+  const write = entry.level === 'ERROR' ? console.error : entry.level === 'WARN' ? console.warn : console.log;
+  if (entry.meta === undefined) write(line);
+  else write(line, entry.meta);
+}
+
 export function installWorkerRuntime(logLevel: Config['LOG_LEVEL']): void {
   if (installed) return;
   installed = true;
-  Runtime.install({ logger: new DefaultLogger(LEVELS[logLevel]), shutdownSignals: [] });
+  Runtime.install({ logger: new DefaultLogger(LEVELS[logLevel], logEntry), shutdownSignals: [] });
 }
 
 /** Runs stop() once on SIGINT/SIGTERM; a second signal exits at once. */

@@ -93,6 +93,12 @@ void describe('kycSession workflow', () => {
     assert.deepEqual(files.map((f) => f.kind).sort(), ['id_image', 'selfie_video']);
     const description = await first.handle.describe();
     assert.equal(description.typedSearchAttributes.get(KYC_STATUS_SEARCH_ATTRIBUTE), 'approved');
+    const query = `KycStatus = 'approved' AND WorkflowId = '${session.workflowId}'`;
+    const found = await eventually(async () => {
+      for await (const wf of temporal.client.workflow.list({ query })) return wf.workflowId;
+      return undefined;
+    });
+    assert.equal(found, session.workflowId, 'searchable by KycStatus in visibility');
   });
 
   void test('selfie video first, then ID image -> approved', async () => {
