@@ -251,7 +251,11 @@ export class Analyzer {
    * Detects on every sampled frame (cheap), then describes only the main face of the best frame in each
    * slice of the clip (expensive). `yieldBetween` lets the hosting thread handle messages between frames.
    */
-  async analyzeVideo(frames: RgbFrame[], yieldBetween: () => Promise<void>): Promise<VideoAnalysis> {
+  async analyzeVideo(
+    frames: RgbFrame[],
+    yieldBetween: () => Promise<void>,
+    framesUsed = this.cfg.framesUsed,
+  ): Promise<VideoAnalysis> {
     const results: PictureAnalysis[] = [];
     const held: Held[][] = [];
     try {
@@ -270,7 +274,7 @@ export class Analyzer {
         const main = r.faces[r.mainIndex];
         return { index, quality: main?.quality ?? 0, usable: this.isUsable(main) };
       });
-      const used = selectFrames(candidates, this.cfg.framesUsed);
+      const used = selectFrames(candidates, framesUsed);
       const described: Record<number, Described> = {};
       for (const i of used) {
         const h = held[i]?.[0];

@@ -30,7 +30,7 @@ export const faceConfigSchema = z.object({
   /** Frames decoded evenly across the clip and run through the detector. */
   framesSampled: int(6),
   /** Best-quality frames compared with the ID face. */
-  framesUsed: int(3),
+  framesUsed: int(2),
   /** Smallest face side (px, in the decoded image) that counts as usable. */
   minFacePixels: int(56),
   /** Frame/ID quality score (0..1) below which a face is too poor to compare. */
@@ -49,8 +49,11 @@ export const faceConfigSchema = z.object({
   /** What high and medium liveness risk do to an otherwise approved decision. */
   livenessHighRisk: z.enum(['decline', 'review']).default('decline'),
   livenessMediumRisk: z.enum(['review', 'ignore']).default('review'),
-  /** Inference worker threads (each loads its own copy of the models). 0 = run on the calling thread. */
-  inferenceThreads: z.coerce.number().int().min(0).max(8).default(1),
+  /**
+   * Inference worker threads, each with its own copy of the models (~250 MB). Two use both cores of a small
+   * machine for one decision; 0 runs inference on the calling thread (batch tools only: it blocks the loop).
+   */
+  inferenceThreads: z.coerce.number().int().min(0).max(8).default(2),
 });
 
 export type FaceEngineConfig = z.infer<typeof faceConfigSchema>;

@@ -25,7 +25,8 @@ async function handle(req: WorkerRequest): Promise<unknown> {
   }, 20);
   try {
     if (req.op === 'id') return await inference.analyzeId(req.img, { liveness: req.liveness });
-    if (req.op === 'video') return await inference.analyzeVideo(req.frames, controller.signal);
+    if (req.op === 'video')
+      return await inference.analyzeVideo(req.frames, controller.signal, req.framesUsed);
     throw new Error(`unknown op ${req.op}`);
   } finally {
     clearInterval(timer);

@@ -10,7 +10,7 @@ import { TransientFaceError } from './errors';
 export interface Inference {
   readonly loadMs: number;
   analyzeId(img: RgbFrame, opts?: { liveness?: boolean }, signal?: AbortSignal): Promise<IdAnalysis>;
-  analyzeVideo(frames: RgbFrame[], signal?: AbortSignal): Promise<VideoAnalysis>;
+  analyzeVideo(frames: RgbFrame[], signal?: AbortSignal, framesUsed?: number): Promise<VideoAnalysis>;
   stats(): Promise<{ numTensors: number; numBytes: number }>;
   dispose(): Promise<void>;
 }
@@ -18,7 +18,7 @@ export interface Inference {
 export type WorkerRequest =
   | { id: number; op: 'init'; config: FaceEngineConfig }
   | { id: number; op: 'id'; img: RgbFrame; liveness: boolean }
-  | { id: number; op: 'video'; frames: RgbFrame[] }
+  | { id: number; op: 'video'; frames: RgbFrame[]; framesUsed?: number }
   | { id: number; op: 'stats' }
   | { id: number; op: 'cancel'; target: number };
 
@@ -46,7 +46,8 @@ export async function createLocalInference(config: FaceEngineConfig): Promise<In
   return {
     loadMs: models.loadMs,
     analyzeId: (img, opts) => analyzer.analyzeId(img, opts),
-    analyzeVideo: (frames, signal) => analyzer.analyzeVideo(frames, checkAbort(signal)),
+    analyzeVideo: (frames, signal, framesUsed) =>
+      analyzer.analyzeVideo(frames, checkAbort(signal), framesUsed),
     stats: async () => {
       const m = models.tf.memory();
       return { numTensors: m.numTensors, numBytes: m.numBytes };
@@ -122,8 +123,8 @@ class WorkerInference implements Inference {
     return this.call({ op: 'id', img, liveness: opts.liveness ?? false }, [], signal);
   }
 
-  analyzeVideo(frames: RgbFrame[], signal?: AbortSignal): Promise<VideoAnalysis> {
-    return this.call({ op: 'video', frames }, [], signal);
+  analyzeVideo(frames: RgbFrame[], signal?: AbortSignal, framesUsed?: number): Promise<VideoAnalysis> {
+    return this.call({ op: 'video', frames, framesUsed }, [], signal);
   }
 
   stats(): Promise<{ numTensors: number; numBytes: number }> {

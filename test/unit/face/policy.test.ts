@@ -5,7 +5,7 @@ import { livenessRisk, nonRigidMotion } from '../../../src/face/liveness';
 import { decide, type DecisionInputs } from '../../../src/face/policy';
 import type { Point } from '../../../src/face/align';
 
-const cfg = resolveFaceConfig({ thresholdDecline: 0.5, thresholdApprove: 0.6 });
+const cfg = resolveFaceConfig({ thresholdDecline: 0.5, thresholdApprove: 0.6, minFrameConsistency: 0.87 });
 
 function inputs(
   over: Partial<DecisionInputs> = {},
@@ -18,11 +18,11 @@ function inputs(
       framesWithFace: 6,
       usableFrames: 6,
       framesWithCompetingFace: 0,
-      consistency: 0.8,
+      consistency: 0.95,
       ...selfie,
     },
     similarity: 0.8,
-    liveness: { antispoof: 0.9, live: 0.9, motion: 0.5, consistency: 0.8, risk: 'low' },
+    liveness: { antispoof: 0.9, live: 0.9, motion: 0.5, consistency: 0.95, risk: 'low' },
     ...over,
   };
 }
@@ -72,12 +72,12 @@ void describe('decide', () => {
 
   void test('liveness risk follows the configured policy', () => {
     const high = inputs({
-      liveness: { antispoof: 0.05, live: 0.9, motion: 0.5, consistency: 0.8, risk: 'high' },
+      liveness: { antispoof: 0.05, live: 0.9, motion: 0.5, consistency: 0.95, risk: 'high' },
     });
     assert.deepEqual(decide(high, cfg), { outcome: 'declined', reasons: ['LIVENESS_FAILED'] });
     assert.equal(decide(high, { ...cfg, livenessHighRisk: 'review' }).outcome, 'needs_review');
     const medium = inputs({
-      liveness: { antispoof: 0.3, live: 0.9, motion: 0.5, consistency: 0.8, risk: 'medium' },
+      liveness: { antispoof: 0.2, live: 0.9, motion: 0.5, consistency: 0.95, risk: 'medium' },
     });
     assert.deepEqual(decide(medium, cfg), { outcome: 'needs_review', reasons: ['LIVENESS_UNCERTAIN'] });
     assert.equal(decide(medium, { ...cfg, livenessMediumRisk: 'ignore' }).outcome, 'approved');
@@ -88,7 +88,7 @@ void describe('liveness signals', () => {
   void test('risk levels from thresholds', () => {
     const base = { antispoof: 0.9, live: 0.9, motion: 0.5, consistency: 0.9 };
     assert.equal(livenessRisk(base, cfg), 'low');
-    assert.equal(livenessRisk({ ...base, antispoof: 0.3 }, cfg), 'medium');
+    assert.equal(livenessRisk({ ...base, antispoof: 0.2 }, cfg), 'medium');
     assert.equal(livenessRisk({ ...base, motion: 0 }, cfg), 'high');
     assert.equal(livenessRisk({ ...base, live: null }, cfg), 'medium', 'a missing signal is not a pass');
   });
