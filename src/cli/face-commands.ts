@@ -1,6 +1,7 @@
 // The face engine's subcommands of `kyc`. Each takes argv (after the command name) and returns an exit code.
 import { parseArgs } from 'node:util';
 import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type { FaceDecision } from '../face';
 import type { EvalResult } from '../face/eval';
 
@@ -146,7 +147,10 @@ export async function runEval(argv: string[]): Promise<number> {
   });
   if (values.plot) {
     const { evalSvg } = await import('../face/plot');
-    writeFileSync(values.plot, evalSvg(r, `kyc eval: ${values.pairs} (${r.descriptor})`));
+    writeFileSync(
+      values.plot,
+      evalSvg(r, `kyc eval: ${path.basename(values.pairs)}, ${r.pairs} pairs, descriptor ${r.descriptor}`),
+    );
   }
   if (values.scores)
     writeFileSync(values.scores, JSON.stringify(r.scored.map((p) => [p.a, p.b, p.same ? 1 : 0, p.score])));

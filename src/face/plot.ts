@@ -33,8 +33,9 @@ function rocPanel(r: EvalResult, x0: number, y0: number, w: number, h: number): 
 
 function histPanel(r: EvalResult, x0: number, y0: number, w: number, h: number): string {
   const scores = r.scored.filter((s) => s.score > -1).map((s) => s.score);
-  const lo = Math.min(0, ...scores);
-  const hi = Math.max(1, ...scores);
+  // Zoom on the occupied range: face-api cosines of different people still sit around 0.8.
+  const lo = Math.floor((Math.min(...scores, r.thresholds.decline) - 0.02) * 50) / 50;
+  const hi = Math.min(1, Math.ceil((Math.max(...scores, r.thresholds.approve) + 0.01) * 50) / 50);
   const bins = 50;
   const bin = (s: number): number => Math.min(bins - 1, Math.floor(((s - lo) / (hi - lo)) * bins));
   const gen = new Array<number>(bins).fill(0);
@@ -51,11 +52,12 @@ function histPanel(r: EvalResult, x0: number, y0: number, w: number, h: number):
       )
       .join('');
   const sx = (s: number): number => x0 + ((s - lo) / (hi - lo)) * w;
-  const line = (t: number, color: string, label: string): string =>
-    `<line x1="${sx(t)}" y1="${y0}" x2="${sx(t)}" y2="${y0 + h}" stroke="${color}" stroke-dasharray="4 3" stroke-width="1.5"/><text x="${sx(t) + 3}" y="${y0 + 12}" font-size="11" fill="${color}">${esc(label)} ${t}</text>`;
+  const line = (t: number, color: string, label: string, left: boolean): string =>
+    `<line x1="${sx(t)}" y1="${y0}" x2="${sx(t)}" y2="${y0 + h}" stroke="${color}" stroke-dasharray="4 3" stroke-width="1.5"/>` +
+    `<text x="${sx(t) + (left ? -4 : 4)}" y="${y0 + 14}" font-size="11" fill="${color}" text-anchor="${left ? 'end' : 'start'}">${esc(label)} ${t}</text>`;
   return `<rect x="${x0}" y="${y0}" width="${w}" height="${h}" fill="none" stroke="#999"/>
     ${bars(imp, '#c0392b')}${bars(gen, '#27ae60')}
-    ${line(r.thresholds.decline, '#c0392b', 'decline <')}${line(r.thresholds.approve, '#27ae60', 'approve >=')}
+    ${line(r.thresholds.decline, '#c0392b', 'decline <', true)}${line(r.thresholds.approve, '#27ae60', 'approve >=', false)}
     <text x="${x0}" y="${y0 + h + 16}" font-size="11">${lo.toFixed(2)}</text><text x="${x0 + w}" y="${y0 + h + 16}" font-size="11" text-anchor="end">${hi.toFixed(2)}</text>
     <text x="${x0 + w / 2}" y="${y0 - 10}" font-size="13" text-anchor="middle">Cosine similarity: genuine (green) vs impostor (red)</text>
     <text x="${x0 + w / 2}" y="${y0 + h + 34}" font-size="12" text-anchor="middle">similarity</text>`;
