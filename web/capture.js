@@ -185,10 +185,11 @@ async function start() {
 
 /** Picks the view for a session's state: the first missing file, else the status. */
 function route(session) {
-  if (session.status !== 'awaiting_files') return showStatus(session);
-  if (!state.uploaded.id_image) return show('view-id');
-  if (!state.uploaded.selfie_video) return show('view-selfie');
-  return showStatus(session);
+  if (session.status === 'awaiting_files' && !state.uploaded.id_image) return show('view-id');
+  if (session.status === 'awaiting_files' && !state.uploaded.selfie_video) return show('view-selfie');
+  showStatus(session);
+  // Opened (or reloaded) while the photos are being checked: follow the session to its decision.
+  if (WAITING.includes(session.status)) void poll();
 }
 
 // ---------- ID card ----------

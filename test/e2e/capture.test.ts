@@ -1,6 +1,7 @@
 // A real applicant journey: Chromium opens the capture link, uploads an ID card image, records the selfie from a
 // fake camera playing a clip of the same person, and shows the decision made by the real face engine.
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -143,4 +144,50 @@ void describe('capture page in a real browser', { skip: browserSkipReason() }, (
       assert.equal(viaApi.status, 'approved');
     },
   );
+
+  void test('a file that is not a photo gets a plain-words problem and a retake', async () => {
+    const created = (await stack.api('POST', '/v1/sessions', { reference: 'e2e-bad-file' }))
+      .body as SessionBody;
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await page.goto(created.captureUrl);
+    await page.setInputFiles('#id-file', {
+      name: 'card.jpg',
+      mimeType: 'image/jpeg',
+      buffer: Buffer.from('not an image at all'),
+    });
+    await page.getByRole('button', { name: 'Use this photo' }).click();
+    const alert = page.getByRole('alert');
+    await alert.getByText('We cannot read that kind of file').waitFor();
+    await alert.getByRole('button', { name: 'Try again' }).click();
+    await page.getByRole('button', { name: 'Take a photo' }).waitFor();
+    assert.equal(await alert.isVisible(), false);
+    await page.close();
+  });
+
+  void test('a declined session shows its reasons in plain words', { timeout: 600_000 }, async () => {
+    const pair = samplePair();
+    const impostorClip = await makeSelfieVideo(
+      pair.impostorPhotos.slice(0, 3),
+      path.join(os.tmpdir(), 'kyc-e2e-media', 'impostor.mp4'),
+    );
+    const created = (await stack.api('POST', '/v1/sessions', { reference: 'e2e-declined' }))
+      .body as SessionBody;
+    for (const [kind, file] of [
+      ['id_image', media.idImage],
+      ['selfie_video', impostorClip],
+    ] as const) {
+      const res = await fetch(`${stack.url}/v1/sessions/${created.id}/files/${kind}`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${stack.auth.apiKey.value}` },
+        body: readFileSync(file),
+      });
+      assert.equal(res.status, 202);
+    }
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await page.goto(created.captureUrl);
+    await page.getByRole('heading', { name: 'We could not verify you' }).waitFor({ timeout: 180_000 });
+    await page.getByText('The face in the video does not match the face on the ID card.').waitFor();
+    await page.screenshot({ path: screenshotPath('capture-declined.png') });
+    await page.close();
+  });
 });
