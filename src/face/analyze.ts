@@ -262,11 +262,9 @@ export class Analyzer {
       for (const frame of frames) {
         const r = await this.detect(frame);
         // Keep only the main face's tensors: the rest are never described.
-        held.push(
-          r.held
-            .map((h, i) => (i === r.analysis.mainIndex ? h : (this.release([h]), null)))
-            .filter((h): h is Held => !!h),
-        );
+        const main = r.held[r.analysis.mainIndex];
+        this.release(r.held.filter((h) => h !== main));
+        held.push(main ? [main] : []);
         results.push(r.analysis);
         await yieldBetween();
       }

@@ -60,7 +60,9 @@ function workerScript(): { file: string; eval: boolean } {
   const ts = path.join(__dirname, 'inference-worker.ts');
   if (__filename.endsWith('.ts')) {
     // Running from sources under tsx: the worker registers tsx's CommonJS hook before loading the TS file.
-    return { file: `require('tsx/cjs'); require(${JSON.stringify(ts)});`, eval: true };
+    // Resolved here, absolutely: an eval'd worker resolves bare names from the process's cwd.
+    const tsx = require.resolve('tsx/cjs');
+    return { file: `require(${JSON.stringify(tsx)}); require(${JSON.stringify(ts)});`, eval: true };
   }
   return { file: path.join(__dirname, 'inference-worker.js'), eval: false };
 }
