@@ -94,6 +94,14 @@ export async function kycSession(input: KycSessionInput): Promise<KycSessionStat
     if (processingStarted) {
       throw rejection(FAILURE_TYPES.processingStarted, 'both files are in and processing has started');
     }
+    // Covers the first upload arriving after the deadline: update-with-start creates the workflow, but the
+    // upload itself is refused and the session expires at once.
+    if (Date.now() >= Date.parse(input.expiresAt)) {
+      throw rejection(
+        FAILURE_TYPES.sessionClosed,
+        `session ${state.sessionId} expired at ${input.expiresAt}`,
+      );
+    }
   };
 
   setHandler(stateQuery, () => state);

@@ -184,6 +184,16 @@ void describe('kycSession workflow', () => {
     assert.equal(description.status.name, 'COMPLETED');
   });
 
+  void test('a first upload after the deadline is refused and the session expires', async () => {
+    const session = await newSession({ expiresInSeconds: -1 });
+    await assert.rejects(submitFile(temporal.client, session, fileRef('id_image')), (err) =>
+      assertUpdateRejected(err, FAILURE_TYPES.sessionClosed),
+    );
+    const state: KycSessionState = await temporal.client.workflow.getHandle(session.workflowId).result();
+    assert.equal(state.status, 'expired');
+    assert.deepEqual(state.files, {});
+  });
+
   void test('cancel -> canceled, recorded in the projection', async () => {
     const session = await newSession();
     const { handle } = await submitFile(temporal.client, session, fileRef('id_image'));
