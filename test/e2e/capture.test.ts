@@ -36,7 +36,7 @@ void describe('capture page in a real browser', { skip: browserSkipReason() }, (
     // The tenant hears about the outcome too: a fresh secret (rotation keeps older ones signing as well).
     const rotated = await stack.api('POST', '/v1/webhook/rotate-secret');
     const secret = (rotated.body as { secret: string }).secret;
-    receiver = await startReceiver([secret], []);
+    receiver = await startReceiver([secret], [500]); // fails the first delivery: the workflow must retry it
     assert.equal((await stack.api('PUT', '/v1/webhook', { url: receiver.url })).status, 200);
     browser = await launchChromium({ fakeCameraY4m: media.cameraY4m });
   });
@@ -103,9 +103,33 @@ void describe('capture page in a real browser', { skip: browserSkipReason() }, (
       );
       assert.deepEqual(problems, []);
 
-      const calls = await receiver.waitForCalls(1, 60_000);
-      assert.equal(calls[0]?.eventId, webhookEventIdFor(session.id, 'approved'));
-      assert.equal(calls[0]?.verified, true);
+      // The real workflow's retry policy redelivers after the 500: same event id, valid signature again.
+      const calls = await receiver.waitForCalls(2, 90_000);
+      const eventId = webhookEventIdFor(session.id, 'approved');
+      assert.deepEqual(
+        calls.slice(0, 2).map((c) => [c.eventId, c.verified, c.answered]),
+        [
+          [eventId, true, 500],
+          [eventId, true, 200],
+        ],
+      );
+      const attemptsOf = () =>
+        stack.runtime.db
+          .selectFrom('webhook_deliveries')
+          .select(['attempt', 'status_code'])
+          .where('event_id', '=', eventId)
+          .orderBy('attempt')
+          .execute();
+      let attempts = await attemptsOf();
+      // The activity records an attempt just after the receiver answers it.
+      for (let i = 0; i < 50 && attempts.length < 2; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        attempts = await attemptsOf();
+      }
+      assert.deepEqual(attempts, [
+        { attempt: 1, status_code: 500 },
+        { attempt: 2, status_code: 200 },
+      ]);
     },
   );
 
