@@ -2,6 +2,7 @@
 // Every limit the product enforces lives here with its default; docs/configuration.md lists them.
 import path from 'node:path';
 import { z } from 'zod';
+import { faceConfigFromEnv, type FaceEngineConfig } from './face/config';
 
 const seconds = (def: number) => z.coerce.number().int().positive().default(def);
 const bytes = (def: number) => z.coerce.number().int().positive().default(def);
@@ -78,6 +79,8 @@ export interface Config extends RawConfig {
   publicUrl: string;
   temporalEmbedded: boolean;
   databaseEmbedded: boolean;
+  /** The face engine's FACE_* knobs (src/face/config.ts), validated at start rather than at the first inference. */
+  face: FaceEngineConfig;
 }
 
 export class ConfigError extends Error {
@@ -91,6 +94,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration: ${problems}`);
   }
   const raw = parsed.data;
+  let face: FaceEngineConfig;
+  try {
+    face = faceConfigFromEnv(env);
+  } catch (err) {
+    throw new ConfigError(`invalid configuration: ${err instanceof Error ? err.message : String(err)}`);
+  }
   if (raw.KYC_SESSION_TTL_SECONDS > raw.KYC_MAX_SESSION_TTL_SECONDS) {
     throw new ConfigError('KYC_SESSION_TTL_SECONDS must not exceed KYC_MAX_SESSION_TTL_SECONDS');
   }
@@ -100,5 +109,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: (raw.PUBLIC_URL ?? `http://localhost:${raw.PORT}`).replace(/\/$/, ''),
     temporalEmbedded: raw.TEMPORAL_ADDRESS === undefined,
     databaseEmbedded: raw.DATABASE_URL === undefined,
+    face,
   };
 }

@@ -27,7 +27,13 @@ export const SESSION_STATUSES = [
   'failed',
 ] as const;
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
-export const TERMINAL_STATUSES: readonly SessionStatus[] = ['approved', 'declined', 'expired', 'canceled', 'failed'];
+export const TERMINAL_STATUSES: readonly SessionStatus[] = [
+  'approved',
+  'declined',
+  'expired',
+  'canceled',
+  'failed',
+];
 export const isTerminal = (s: SessionStatus): boolean => TERMINAL_STATUSES.includes(s);
 
 /** Search attribute upserted on every status change; registered on the dev server at start. */
@@ -108,6 +114,8 @@ export interface KycSessionState {
   sessionId: string;
   status: SessionStatus;
   files: Partial<Record<FileKind, FileRef>>;
+  /** Uploads that changed a file; part of the upload's update id, so re-sending an earlier file still applies. */
+  fileChanges: number;
   expiresAt: string;
   decision: Decision | null;
   faceMatch: FaceMatchResult | null;
@@ -153,4 +161,5 @@ export interface WebhookEvent {
   decision: Decision | null;
   occurredAt: string;
 }
-export const webhookEventIdFor = (sessionId: string, status: SessionStatus): string => `evt_${sessionId}_${status}`;
+export const webhookEventIdFor = (sessionId: string, status: SessionStatus): string =>
+  `evt_${sessionId}_${status}`;

@@ -29,7 +29,7 @@ function banner(config: Config, runtime: Runtime, auth: AuthBootstrap, apiUrl: s
 
 async function startWorkers(config: Config, runtime: Runtime) {
   const connection = await connectWorker(config, runtime.temporalAddress);
-  const engine = lazyFaceEngine();
+  const engine = lazyFaceEngine(config.face);
   const { db, blobs } = runtime;
   const activities = createActivities(
     createActivityDeps(config, { db, blobs, faceEngine: engine.get }, 'all'),

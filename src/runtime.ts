@@ -7,7 +7,7 @@ import { migrateToLatest, openDatabase, type Db } from './db/database';
 import type { BlobStore } from './storage/blob-store';
 import { LocalBlobStore } from './storage/local-blob-store';
 import { connectClient } from './temporal/connection';
-import { locateTemporalCli } from './temporal/cli';
+import { ensureTemporalCli } from './temporal/cli';
 import { startDevServer, type DevServer } from './temporal/dev-server';
 import { ensureSearchAttributes } from './temporal/search-attributes';
 
@@ -55,7 +55,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
     throw new Error('TEMPORAL_ADDRESS is required here (the embedded dev server only runs with npm start)');
   }
   // Fail before touching the database when the embedded server cannot start anyway.
-  if (embedded) locateTemporalCli(config.TEMPORAL_CLI_PATH);
+  if (embedded) ensureTemporalCli(config.TEMPORAL_CLI_PATH);
   const closers: Array<() => Promise<unknown>> = [];
   try {
     const db = await openDatabase({

@@ -8,6 +8,7 @@ import {
 import {
   WORKFLOW_TYPE,
   isTerminal,
+  stateQuery,
   submitFileUpdate,
   submitReviewUpdate,
   type FileRef,
@@ -68,11 +69,29 @@ export async function ensureWorkflowStarted(ctx: Ctx, session: SessionRecord): P
 }
 
 /**
- * Update-with-start: the file reaches the workflow even if the create request crashed before starting it.
- * REJECT_DUPLICATE means a closed session is never started again. The update id derives from the digest, so a
- * client's retry of the same upload is answered from the first attempt.
+ * How many uploads have changed a file so far. A workflow that has not started yet has had none; any other
+ * failure is left to the update call that follows, which maps it.
  */
-export function submitFile(ctx: Ctx, session: SessionRecord, file: FileRef): Promise<SubmitFileResult> {
+async function fileChanges(ctx: Ctx, session: SessionRecord): Promise<number> {
+  try {
+    const handle = ctx.temporal.workflow.getHandle(session.workflowId);
+    // Short: a workflow whose workers are down is reported by the update call that follows.
+    const deadline = Date.now() + Math.min(ctx.workflowCallTimeoutMs, 5000);
+    const state = await ctx.temporal.connection.withDeadline(deadline, () => handle.query(stateQuery));
+    return state.fileChanges ?? 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Update-with-start: the file reaches the workflow even if the create request crashed before starting it.
+ * REJECT_DUPLICATE means a closed session is never started again. The update id derives from the digest and the
+ * number of file changes so far: a client's retry of the same upload is answered from the first attempt, while
+ * re-sending an earlier file after another one (A, B, A) is a new update and the latest file wins.
+ */
+export async function submitFile(ctx: Ctx, session: SessionRecord, file: FileRef): Promise<SubmitFileResult> {
+  const changes = isTerminal(session.status) ? 0 : await fileChanges(ctx, session);
   const startWorkflowOperation = new WithStartWorkflowOperation<typeof kycSession>(WORKFLOW_TYPE, {
     workflowId: session.workflowId,
     taskQueue: ctx.workflowTaskQueue,
@@ -83,7 +102,7 @@ export function submitFile(ctx: Ctx, session: SessionRecord, file: FileRef): Pro
   const call = withDeadline(ctx, () =>
     ctx.temporal.workflow.executeUpdateWithStart(submitFileUpdate, {
       args: [file],
-      updateId: `${file.kind}:${file.sha256}`,
+      updateId: `${file.kind}:${file.sha256}:${changes}`,
       startWorkflowOperation,
     }),
   );

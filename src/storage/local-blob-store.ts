@@ -21,6 +21,12 @@ function accepts(sniffed: SniffResult, accept: PutOptions['accept']): boolean {
   return accept === 'any' || sniffed.kind === accept;
 }
 
+const EXPECTED_MEDIA: Record<PutOptions['accept'], string> = {
+  image: 'an image (JPEG, PNG or WebP)',
+  video: 'a video (MP4, WebM or QuickTime)',
+  any: 'an image (JPEG, PNG, WebP) or a video (MP4, WebM, QuickTime)',
+};
+
 export class LocalBlobStore implements BlobStore {
   private readonly tmpDir: string;
 
@@ -179,12 +185,8 @@ export class LocalBlobStore implements BlobStore {
   private checkMedia(head: Buffer, options: PutOptions): SniffResult {
     const sniffed = sniffMediaType(head);
     if (sniffed !== null && accepts(sniffed, options.accept)) return sniffed;
-    const wanted = options.accept === 'any' ? 'an image or video' : `a ${options.accept}`;
     const found = sniffed === null ? 'an unrecognised format' : sniffed.mediaType;
-    throw new UploadError(
-      'UNSUPPORTED_MEDIA',
-      `expected ${wanted} (JPEG, PNG, WebP, MP4, WebM, MOV), got ${found}`,
-    );
+    throw new UploadError('UNSUPPORTED_MEDIA', `expected ${EXPECTED_MEDIA[options.accept]}, got ${found}`);
   }
 
   /** Renames into the content address; the same bytes already there make this a no-op (idempotent put). */

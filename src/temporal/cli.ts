@@ -63,3 +63,34 @@ export function locateTemporalCli(
   if (found !== undefined) return found;
   throw new TemporalCliNotFoundError(`The Temporal CLI was not found. ${INSTALL_HINT}`);
 }
+
+export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';
+
+function hasGo(env: NodeJS.ProcessEnv): boolean {
+  try {
+    execFileSync('go', ['version'], { env, stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Like locateTemporalCli, but where Go exists and the CLI does not, builds it once with `go install`
+ * (v1.5.1: later tags carry a replace directive and cannot be installed that way).
+ */
+export function ensureTemporalCli(
+  explicit: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
+  try {
+    return locateTemporalCli(explicit, env);
+  } catch (err) {
+    if (explicit !== undefined || !(err instanceof TemporalCliNotFoundError) || !hasGo(env)) throw err;
+  }
+  console.error(
+    `Temporal CLI not found; building it with \`go install ${TEMPORAL_CLI_MODULE}\` (once, a few minutes)`,
+  );
+  execFileSync('go', ['install', TEMPORAL_CLI_MODULE], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  return locateTemporalCli(undefined, env);
+}

@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { locateTemporalCli } from './cli';
+import { ensureTemporalCli } from './cli';
 import { findFreePort, isPortFree } from './ports';
 import { REQUIRED_SEARCH_ATTRIBUTES, hasSearchAttributes } from './search-attributes';
 
@@ -68,7 +68,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     readyTimeoutMs: options.readyTimeoutMs ?? 60_000,
     registerSearchAttributes: options.registerSearchAttributes ?? true,
   };
-  const cli = locateTemporalCli(options.cliPath);
+  const cli = ensureTemporalCli(options.cliPath);
   if (o.dbFile !== null) mkdirSync(path.dirname(o.dbFile), { recursive: true });
   const port = o.port === 0 ? await findFreePort(o.ip) : o.port;
   const uiPort =

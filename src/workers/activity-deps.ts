@@ -4,6 +4,7 @@ import os from 'node:os';
 import type { ActivityDeps, FaceEnginePort } from '../activities';
 import type { Config } from '../config';
 import type { Db } from '../db/database';
+import type { FaceEngineConfig } from '../face/config';
 import type { BlobStore } from '../storage/blob-store';
 
 export type WorkerRole = 'main' | 'face' | 'all';
@@ -13,10 +14,13 @@ export function workerIdentity(role: WorkerRole): string {
 }
 
 /** One engine per process; a failed load is forgotten so the next activity attempt tries again. */
-export function lazyFaceEngine(): { get: () => Promise<FaceEnginePort>; dispose: () => Promise<void> } {
+export function lazyFaceEngine(faceConfig: Partial<FaceEngineConfig> = {}): {
+  get: () => Promise<FaceEnginePort>;
+  dispose: () => Promise<void>;
+} {
   let engine: Promise<FaceEnginePort & { dispose(): Promise<void> }> | undefined;
   const get = () => {
-    engine ??= import('../face').then((face) => face.createFaceEngine());
+    engine ??= import('../face').then((face) => face.createFaceEngine(faceConfig));
     engine.catch(() => (engine = undefined));
     return engine;
   };

@@ -8,7 +8,7 @@ import { exitOnFailure, runStandaloneWorker } from './standalone';
 export function runFaceWorker(): Promise<void> {
   return runStandaloneWorker('face worker', async ({ config, runtime, connection }) => {
     const { db, blobs } = runtime;
-    const engine = lazyFaceEngine();
+    const engine = lazyFaceEngine(config.face);
     // Load the models before polling, so a task is only taken by a worker that can run it at once.
     const started = Date.now();
     await engine.get();

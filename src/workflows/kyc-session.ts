@@ -53,6 +53,7 @@ export async function kycSession(input: KycSessionInput): Promise<KycSessionStat
     sessionId: input.sessionId,
     status: 'awaiting_files',
     files: {},
+    fileChanges: 0,
     expiresAt: input.expiresAt,
     decision: null,
     faceMatch: null,
@@ -114,6 +115,7 @@ export async function kycSession(input: KycSessionInput): Promise<KycSessionStat
       const previous = state.files[file.kind];
       if (previous?.sha256 === file.sha256) return { accepted: true, replaced: false, status: state.status };
       state.files[file.kind] = file;
+      state.fileChanges += 1;
       await record([file]);
       return { accepted: true, replaced: previous !== undefined, status: state.status };
     },

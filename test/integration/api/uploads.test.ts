@@ -70,6 +70,12 @@ void describe('uploads API', () => {
     assert.equal(replaced.json().replaced, true);
     assert.equal(replaced.json().mediaType, 'image/png');
     assert.equal((await getSession(id)).json().files.id_image.sha256, sha(h.media.png));
+
+    // Sending the first image again after the second is a new upload, not a replay of the first one.
+    const again = await upload(h, id, 'id_image', h.media.jpeg);
+    assert.equal(again.statusCode, 202, again.body);
+    assert.equal(again.json().replaced, true);
+    assert.equal((await getSession(id)).json().files.id_image.sha256, sha(h.media.jpeg));
   });
 
   void test('both files -> processing; a further upload -> 409 PROCESSING_STARTED', async () => {
