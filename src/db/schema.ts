@@ -49,6 +49,8 @@ export interface FilesTable {
   size: ColumnType<string, number | string, number | string>;
   media_type: string;
   created_at: Timestamp;
+  /** When this file was last accepted; the newest of a kind is the session's current file. */
+  accepted_at: Timestamp;
 }
 
 export interface FaceSimilarityTable {

@@ -4,7 +4,6 @@ import type { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { FILE_KINDS, isTerminal, type FileKind, type FileRef } from '../../definitions';
 import type { SessionRecord } from '../../db/repositories/sessions';
-import { upsertFile } from '../../db/repositories/files';
 import type { AcceptedMedia } from '../../storage/blob-store';
 import type { ApiContext } from '../context';
 import { ApiError } from '../errors';
@@ -93,9 +92,9 @@ export default async function fileRoutes(fastify: FastifyInstance, ctx: ApiConte
         size: stored.size,
         mediaType: stored.mediaType,
       };
+      // The update handler records the file in the projection before it answers, so a 202 is readable at once;
+      // a second write here could land after a later upload's and make a replaced file look current.
       const result = await submitFile(ctx, session, file);
-      // The workflow records the file too; this write makes it visible before that activity has run.
-      await upsertFile(db, session.id, file);
       return reply.code(202).send({ ...file, replaced: result.replaced, status: result.status });
     },
   });

@@ -1,5 +1,7 @@
-// Uploaded files per session. A row is written once per (session, kind, digest): replays and retries are no-ops.
+// Uploaded files per session. A row is written once per (session, kind, digest); accepting the same file again
+// only moves its accepted_at, so a file re-sent after another one (A, B, A) is current again.
 import type { FileKind, FileRef } from '../../definitions';
+import { sql } from 'kysely';
 import type { Db } from '../database';
 
 export interface FileRecord extends FileRef {
@@ -18,17 +20,17 @@ export async function upsertFile(db: Db, sessionId: string, file: FileRef): Prom
       size: file.size,
       media_type: file.mediaType,
     })
-    .onConflict((oc) => oc.columns(['session_id', 'kind', 'sha256']).doNothing())
+    .onConflict((oc) => oc.columns(['session_id', 'kind', 'sha256']).doUpdateSet({ accepted_at: sql`now()` }))
     .execute();
 }
 
-/** Every file a session received, oldest first (a replaced upload stays listed). */
+/** Every file a session received, least recently accepted first (a replaced upload stays listed). */
 export async function listFiles(db: Db, sessionId: string): Promise<FileRecord[]> {
   const rows = await db
     .selectFrom('files')
     .selectAll()
     .where('session_id', '=', sessionId)
-    .orderBy('created_at', 'asc')
+    .orderBy('accepted_at', 'asc')
     .orderBy('id', 'asc')
     .execute();
   return rows.map((r) => ({

@@ -9,6 +9,7 @@ import {
   insertApiKey,
   insertWebhookDelivery,
   latestFiles,
+  listFiles,
   listSessions,
   listWebhookDeliveries,
   revokeApiKey,
@@ -106,7 +107,7 @@ for (const [name, open] of backends) {
       assert.equal(await findTenantByApiKeyHash(t.db, hashApiKey(key)), undefined);
     });
 
-    void test('files: latest upload per kind wins; webhook deliveries list in order', async () => {
+    void test('files: latest accepted upload per kind wins; webhook deliveries list in order', async () => {
       const session = await makeSession(t.db, await makeTenant(t.db));
       const ref = (kind: 'id_image' | 'selfie_video') => {
         const sha256 = randomSha256();
@@ -122,8 +123,10 @@ for (const [name, open] of backends) {
       const second = ref('id_image');
       await upsertFile(t.db, session.id, first);
       await upsertFile(t.db, session.id, second);
-      await upsertFile(t.db, session.id, first); // replay: no new row
       assert.equal((await latestFiles(t.db, session.id)).id_image?.sha256, second.sha256);
+      await upsertFile(t.db, session.id, first); // accepted again after the second: current again, no new row
+      assert.equal((await latestFiles(t.db, session.id)).id_image?.sha256, first.sha256);
+      assert.equal((await listFiles(t.db, session.id)).length, 2);
       for (const attempt of [1, 2]) {
         await insertWebhookDelivery(t.db, {
           eventId: `evt_${session.id}_approved`,
