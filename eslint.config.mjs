@@ -25,7 +25,8 @@ export default tseslint.config(
           patterns: [
             {
               regex: '^(?!@temporalio/(workflow|common)$|\\./|\\.\\./definitions$).*',
-              message: 'Workflow code must stay deterministic: import only @temporalio/workflow, @temporalio/common, ../definitions or sibling workflow modules.',
+              message:
+                'Workflow code must stay deterministic: import only @temporalio/workflow, @temporalio/common, ../definitions or sibling workflow modules.',
             },
           ],
         },
@@ -40,12 +41,27 @@ export default tseslint.config(
       ],
       'no-restricted-properties': [
         'error',
-        { object: 'Math', property: 'random', message: 'Math.random is replaced in workflows; prefer uuid4() from @temporalio/workflow for clarity.' },
+        {
+          object: 'Math',
+          property: 'random',
+          message:
+            'Math.random is replaced in workflows; prefer uuid4() from @temporalio/workflow for clarity.',
+        },
       ],
     },
   },
   {
     files: ['**/*.mjs', '**/*.js', 'web/**/*.js'],
-    languageOptions: { globals: { console: 'readonly', process: 'readonly', document: 'readonly', window: 'readonly', fetch: 'readonly', URL: 'readonly', setTimeout: 'readonly' } },
+    languageOptions: {
+      globals: {
+        console: 'readonly',
+        process: 'readonly',
+        document: 'readonly',
+        window: 'readonly',
+        fetch: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+      },
+    },
   },
 );

@@ -122,7 +122,7 @@ export interface KycSessionState {
   error: { code: string; message: string } | null;
 }
 
-export interface SubmitFileInput extends FileRef {}
+export type SubmitFileInput = FileRef;
 export interface SubmitFileResult {
   accepted: true;
   replaced: boolean;

@@ -16,11 +16,13 @@ const commands: Record<string, Command> = {
     run: async (argv) => (await import('./face-commands')).runBenchFace(argv),
   },
   'make-sample': {
-    summary: 'generate a sample ID image + selfie video from the dev photos: --out DIR [--person NAME] [--impostor]',
+    summary:
+      'generate a sample ID image + selfie video from the dev photos: --out DIR [--person NAME] [--impostor]',
     run: async (argv) => (await import('./face-commands')).runMakeSample(argv),
   },
   verify: {
-    summary: 'verify through a running stack: --id-image FILE --selfie-video FILE [--api URL] [--api-key KEY] [--json]',
+    summary:
+      'verify through a running stack: --id-image FILE --selfie-video FILE [--api URL] [--api-key KEY] [--json]',
     run: async (argv) => (await import('./verify')).runVerify(argv),
   },
 };

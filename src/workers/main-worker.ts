@@ -7,7 +7,11 @@ import { exitOnFailure, runStandaloneWorker } from './standalone';
 export function runMainWorker(): Promise<void> {
   return runStandaloneWorker('main worker', async ({ config, runtime, connection }) => {
     const { db, blobs } = runtime;
-    const deps = createActivityDeps(config, { db, blobs, faceEngine: lazyFaceEngine(config.face).get }, 'main');
+    const deps = createActivityDeps(
+      config,
+      { db, blobs, faceEngine: lazyFaceEngine(config.face).get },
+      'main',
+    );
     const worker = await createMainWorker({
       connection,
       namespace: config.TEMPORAL_NAMESPACE,
