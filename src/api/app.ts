@@ -17,6 +17,7 @@ import type { ApiContext, ApiRuntime } from './context';
 import { ApiError, errorBody, fromFastifyError, fromUploadError, isUploadError } from './errors';
 import { createGuards } from './guards';
 import healthRoutes, { type ReadinessCheck } from './routes/health';
+import metricsRoutes from './routes/metrics';
 import sessionRoutes from './routes/sessions';
 import fileRoutes from './routes/files';
 import operatorRoutes from './routes/operator';
@@ -136,6 +137,7 @@ export default async function app(fastify: FastifyInstance, opts: AppOptions): P
   await fastify.register(swaggerUi, { routePrefix: '/docs' });
 
   await fastify.register(healthRoutes, { ...ctx, readiness: opts.readiness });
+  await fastify.register(metricsRoutes, ctx);
   await fastify.register(sessionRoutes, ctx);
   await fastify.register(fileRoutes, ctx);
   await fastify.register(operatorRoutes, ctx);

@@ -141,3 +141,46 @@ export async function countInferenceRuns(
     running: Number(row?.running ?? 0),
   };
 }
+
+export interface LedgerSummary {
+  /** Keys with at least one inference started. */
+  keys: number;
+  completed: number;
+  /** Completed inferences beyond the first for their key: the number the idempotency design keeps at zero. */
+  duplicateInferences: number;
+  failed: number;
+  /** Started and never finished (the holder vanished); counted apart, never a duplicate. */
+  died: number;
+}
+
+/** The whole ledger in one row: what "no duplicate inference" measures. */
+export async function ledgerSummary(db: Db): Promise<LedgerSummary> {
+  const { rows } = await sql<Record<keyof LedgerSummary, string>>`
+    WITH per_key AS (
+      SELECT r.idempotency_key,
+             count(*) FILTER (WHERE r.status = 'completed') AS completed,
+             count(*) FILTER (WHERE r.status = 'failed') AS failed,
+             count(*) FILTER (
+               WHERE r.status = 'running'
+                 AND NOT coalesce(f.status = 'running' AND f.lease_expires_at >= now() AND f.claimed_by = r.worker_id, false)
+             ) AS died
+        FROM inference_runs r
+        LEFT JOIN face_similarity f ON f.idempotency_key = r.idempotency_key
+       GROUP BY r.idempotency_key
+    )
+    SELECT count(*) AS keys,
+           coalesce(sum(completed), 0) AS completed,
+           coalesce(sum(greatest(completed - 1, 0)), 0) AS "duplicateInferences",
+           coalesce(sum(failed), 0) AS failed,
+           coalesce(sum(died), 0) AS died
+      FROM per_key
+  `.execute(db);
+  const row = rows[0];
+  return {
+    keys: Number(row?.keys ?? 0),
+    completed: Number(row?.completed ?? 0),
+    duplicateInferences: Number(row?.duplicateInferences ?? 0),
+    failed: Number(row?.failed ?? 0),
+    died: Number(row?.died ?? 0),
+  };
+}

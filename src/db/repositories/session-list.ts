@@ -70,3 +70,13 @@ export async function listSessions(db: Db, query: ListSessionsQuery): Promise<Se
     rows.length > limit && last !== undefined ? encodeCursor({ t: last.cursor_t, id: last.id }) : null;
   return { items: page.map(({ cursor_t: _unused, ...row }) => toSessionRecord(row)), nextCursor };
 }
+
+/** Sessions per status across all tenants (for metrics). */
+export async function countSessionsByStatus(db: Db): Promise<Partial<Record<SessionStatus, number>>> {
+  const rows = await db
+    .selectFrom('sessions')
+    .select(['status', (eb) => eb.fn.countAll<string>().as('count')])
+    .groupBy('status')
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.status, Number(r.count)]));
+}

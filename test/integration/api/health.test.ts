@@ -32,4 +32,13 @@ void describe('health endpoints', () => {
     assert.match(notReady.json().error.message, /faceWorker/);
     assert.equal(notReady.json().checks.faceWorker, false);
   });
+
+  void test('/metrics: Prometheus text with sessions by status and the inference ledger, no key needed', async () => {
+    const res = await h.app.inject({ method: 'GET', url: '/metrics' });
+    assert.equal(res.statusCode, 200, res.body);
+    assert.match(String(res.headers['content-type']), /^text\/plain/);
+    assert.match(res.body, /^kyc_sessions\{status="approved"\} \d+$/m);
+    assert.match(res.body, /^kyc_inference_runs\{outcome="died"\} \d+$/m);
+    assert.match(res.body, /^kyc_duplicate_inferences \d+$/m);
+  });
 });
