@@ -21,6 +21,7 @@ import metricsRoutes from './routes/metrics';
 import sessionRoutes from './routes/sessions';
 import fileRoutes from './routes/files';
 import operatorRoutes from './routes/operator';
+import operatorAccountRoutes from './routes/operator-accounts';
 import captureRoutes from './routes/capture';
 import consoleRoutes from './routes/console';
 import webhookRoutes from './routes/webhooks';
@@ -141,6 +142,7 @@ export default async function app(fastify: FastifyInstance, opts: AppOptions): P
   await fastify.register(sessionRoutes, ctx);
   await fastify.register(fileRoutes, ctx);
   await fastify.register(operatorRoutes, ctx);
+  await fastify.register(operatorAccountRoutes, ctx);
   for (const routes of surfaceRoutes) await fastify.register(routes, ctx);
 }
 

@@ -1,6 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { hashPassword } from '../../../src/auth/passwords';
+import { insertOperator, setOperatorPassword } from '../../../src/db/repositories/operators';
 import { bearer, createSession, startHarness, upload, type Harness } from './harness';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -207,6 +209,41 @@ void describe('operator API', () => {
     });
     assert.equal(unknown.statusCode, 404);
     assert.equal(unknown.json().error.code, 'SESSION_NOT_FOUND');
+  });
+
+  void test('admin creates operator accounts; the new operator signs in but cannot create accounts', async () => {
+    const username = `reviewer-${Date.now().toString(36)}`;
+    const password = 'a long enough passphrase';
+    const signIn = async (user: string, pass: string) => {
+      const res = await h.app.inject({
+        method: 'POST',
+        url: '/v1/operator/login',
+        payload: { username: user, password: pass },
+      });
+      assert.equal(res.statusCode, 200, res.body);
+      return String(res.headers['set-cookie']).split(';')[0] ?? '';
+    };
+    // The bootstrap admin may exist in the shared test database with another password: set a known one.
+    const adminHash = await hashPassword(password);
+    await insertOperator(h.testDb.db, { id: 'op_admin', username: 'admin', passwordHash: adminHash });
+    await setOperatorPassword(h.testDb.db, 'admin', adminHash);
+    const admin = await signIn('admin', password);
+    const create = (payload: object, headers: Record<string, string> = asOperator(admin)) =>
+      h.app.inject({ method: 'POST', url: '/v1/operator/accounts', headers, payload });
+
+    const created = await create({ username, password });
+    assert.equal(created.statusCode, 201, created.body);
+    assert.deepEqual(created.json(), { username });
+    assert.equal((await create({ username, password })).json().error.code, 'OPERATOR_EXISTS');
+    assert.equal((await create({ username: 'x2', password: 'short' })).json().error.code, 'VALIDATION_ERROR');
+    assert.equal((await create({ username, password }, {})).statusCode, 401);
+
+    const forbidden = await create(
+      { username: `${username}-2`, password },
+      asOperator(await signIn(username, password)),
+    );
+    assert.equal(forbidden.statusCode, 403);
+    assert.equal(forbidden.json().error.code, 'FORBIDDEN');
   });
 
   void test('logout clears the cookie', async () => {
