@@ -436,7 +436,7 @@ function renderLedger(s) {
       runs.map((r) => [
         r.id,
         el('span', { class: 'mono', text: r.workerId }),
-        r.attempt,
+        r.activityAttempt,
         r.status + (r.error ? ': ' + r.error : ''),
         r.durationMs === null ? '—' : r.durationMs + ' ms',
         fmtTime(r.startedAt),
