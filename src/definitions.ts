@@ -78,12 +78,29 @@ export interface ReviewDecision {
   comment: string;
 }
 
+/** checkFaceSimilarity's input: keys and digests only, the worker reads the files from the blob store. */
+export interface CheckFaceSimilarityInput {
+  sessionId: string;
+  workflowId: string;
+  idImage: FileRef;
+  selfieVideo: FileRef;
+}
+
 export interface Decision {
   outcome: 'approved' | 'declined' | 'needs_review';
   similarity: number | null;
   liveness: LivenessSummary | null;
   reasons: string[];
   review?: ReviewDecision & { decidedAt: string };
+}
+
+/** recordSessionStatus's input: the workflow's state as the sessions projection mirrors it. */
+export interface RecordSessionStatusInput {
+  sessionId: string;
+  status: SessionStatus;
+  decision?: Decision | null;
+  error?: { code: string; message: string } | null;
+  files?: FileRef[];
 }
 
 export interface SessionSettings {

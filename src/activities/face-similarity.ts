@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { FAILURE_TYPES, type FaceMatchResult, type FileRef } from '../definitions';
+import { FAILURE_TYPES, type CheckFaceSimilarityInput, type FaceMatchResult } from '../definitions';
 import type { Db } from '../db/database';
 import type { StoredFaceMatch } from '../db/repositories';
 import type { BlobStore } from '../storage/blob-store';
@@ -17,18 +17,15 @@ import type { FaceDecision } from '../face/types';
 import { isTransientFaceError, mediaErrorCode, type FaceEnginePort } from './face-engine-port';
 import { faceMatchIdempotencyKey } from './idempotency-key';
 
-export interface CheckFaceSimilarityInput {
-  sessionId: string;
-  workflowId: string;
-  idImage: FileRef;
-  selfieVideo: FileRef;
-}
+export type { CheckFaceSimilarityInput };
 
 export interface FaceSimilarityDeps {
   db: Db;
   blobs: BlobStore;
+  /** Lazy: the main worker never loads the models. */
   faceEngine: () => Promise<FaceEnginePort>;
   workerId: string;
+  /** FACE_CLAIM_LEASE_SECONDS: a claim not renewed for this long may be taken over. */
   claimLeaseSeconds: number;
   /** How long an attempt waits for another live attempt of the same key; default 80% of start-to-close. */
   claimWaitSeconds?: number;

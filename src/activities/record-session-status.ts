@@ -1,7 +1,7 @@
 // recordSessionStatus: mirrors the workflow's state into the sessions projection the API and console read.
 // Idempotent: files and reviews are insert-if-absent, and a terminal status is never moved back.
 import { Context } from '@temporalio/activity';
-import type { Decision, FileRef, SessionStatus } from '../definitions';
+import type { RecordSessionStatusInput } from '../definitions';
 import type { Db } from '../db/database';
 import {
   getSession,
@@ -11,13 +11,7 @@ import {
   upsertFile,
 } from '../db/repositories';
 
-export interface RecordSessionStatusInput {
-  sessionId: string;
-  status: SessionStatus;
-  decision?: Decision | null;
-  error?: { code: string; message: string } | null;
-  files?: FileRef[];
-}
+export type { RecordSessionStatusInput };
 
 function warn(message: string, meta: Record<string, unknown>): void {
   try {

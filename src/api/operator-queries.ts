@@ -1,53 +1,14 @@
 // Read queries only the operator console needs: every tenant's sessions, and a session's full record.
-import { sql } from 'kysely';
-import type { SessionStatus } from '../definitions';
 import type { Db } from '../db/database';
-import { toSessionRecord, type SessionRecord } from '../db/repositories/sessions';
-import { decodeCursor, encodeCursor } from '../db/repositories/session-list';
+import { listSessions, type ListSessionsQuery, type SessionPage } from '../db/repositories/session-list';
 import { listFaceSimilarityBySession } from '../db/repositories/face-similarity';
 import { listInferenceRuns } from '../db/repositories/inference-runs';
 
-export interface OperatorListQuery {
-  status?: SessionStatus;
-  /** Matches a session id exactly or a reference by substring (case-insensitive). */
-  q?: string;
-  limit: number;
-  cursor?: string;
-}
+export type OperatorListQuery = Omit<ListSessionsQuery, 'tenantId'>;
 
-const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);
-
-export async function listAllSessions(
-  db: Db,
-  query: OperatorListQuery,
-): Promise<{ items: SessionRecord[]; nextCursor: string | null }> {
-  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-  let select = db
-    .selectFrom('sessions')
-    .selectAll()
-    .select(
-      sql<string>`to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('cursor_t'),
-    );
-  if (query.status !== undefined) select = select.where('status', '=', query.status);
-  const q = query.q;
-  if (q !== undefined) {
-    select = select.where((eb) =>
-      eb.or([eb('id', '=', q), eb('reference', 'ilike', `%${escapeLike(q)}%`), eb('tenant_id', '=', q)]),
-    );
-  }
-  if (after !== undefined) {
-    select = select.where(sql<boolean>`(created_at, id) < (${after.t}::timestamptz, ${after.id})`);
-  }
-  const rows = await select
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(query.limit + 1)
-    .execute();
-  const page = rows.slice(0, query.limit);
-  const last = page[page.length - 1];
-  const nextCursor =
-    rows.length > query.limit && last !== undefined ? encodeCursor({ t: last.cursor_t, id: last.id }) : null;
-  return { items: page.map(({ cursor_t: _unused, ...row }) => toSessionRecord(row)), nextCursor };
+/** Every tenant's sessions, with search: the shared keyset pagination without a tenant filter. */
+export function listAllSessions(db: Db, query: OperatorListQuery): Promise<SessionPage> {
+  return listSessions(db, query);
 }
 
 export async function faceMatchRows(db: Db, sessionId: string) {

@@ -5,8 +5,11 @@ import type { Db } from '../database';
 import { toSessionRecord, type SessionRecord } from './sessions';
 
 export interface ListSessionsQuery {
-  tenantId: string;
+  /** One tenant's sessions; unset lists every tenant's (the operator console). */
+  tenantId?: string;
   status?: SessionStatus;
+  /** Matches a session id or tenant id exactly, or a reference by substring (case-insensitive). */
+  q?: string;
   limit: number;
   /** Opaque, from a previous page's nextCursor. */
   cursor?: string;
@@ -45,6 +48,8 @@ export function decodeCursor(value: string): Cursor {
   throw new InvalidCursorError('invalid cursor');
 }
 
+const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
 export async function listSessions(db: Db, query: ListSessionsQuery): Promise<SessionPage> {
   const limit = Math.max(1, Math.min(query.limit, 500));
   const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
@@ -53,9 +58,15 @@ export async function listSessions(db: Db, query: ListSessionsQuery): Promise<Se
     .selectAll()
     .select(
       sql<string>`to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('cursor_t'),
-    )
-    .where('tenant_id', '=', query.tenantId);
+    );
+  if (query.tenantId !== undefined) select = select.where('tenant_id', '=', query.tenantId);
   if (query.status !== undefined) select = select.where('status', '=', query.status);
+  const q = query.q;
+  if (q !== undefined) {
+    select = select.where((eb) =>
+      eb.or([eb('id', '=', q), eb('reference', 'ilike', `%${escapeLike(q)}%`), eb('tenant_id', '=', q)]),
+    );
+  }
   if (after !== undefined) {
     select = select.where(sql<boolean>`(created_at, id) < (${after.t}::timestamptz, ${after.id})`);
   }
